@@ -1,0 +1,127 @@
+// `comet-video`: the same engine, database and library as the desktop app, from a terminal.
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { ApiError } from '../main/core/http/apiError'
+import { type Engine, EngineError } from '../main/core/engine'
+import { UsageError } from './args'
+import {
+  AuthExit, batchCommand, cancelCommand, createCommand, decideCommand, EXIT, jobsCommand, modelsCommand, retryCommand, spendCommand, waitCommand
+} from './jobCommands'
+import { keyCommand, libraryCommand, rescanCommand } from './otherCommands'
+import { type CliIo, makeEngine, makeSecrets } from './runtime'
+
+const HELP = `comet-video — generate videos with CometAPI's video models
+
+Usage:
+  comet-video models [--json] [--refresh]
+  comet-video create --model M --prompt P [--image FILE]… [--seconds N] [--size S]
+                     [--aspect-ratio R] [--resolution R] [--seed N] [--param key=value]…
+                     [--wait] [--json] [--confirm-spend]
+  comet-video batch --model M [--prompt P] PATH… [--wait] [--json]
+  comet-video jobs [--status S] [--json]
+  comet-video wait [JOB_ID…] [--json]
+  comet-video cancel ID | retry ID [--wait] | decide ID resubmit|dismiss
+  comet-video library [--search Q] [--json]
+  comet-video rescan [--json]
+  comet-video spend [--json]
+  comet-video key set|status|clear      (set reads the key from standard input)
+
+Environment: COMETAPI_KEY, COMETAPI_BASE_URL, COMET_VIDEO_HOME (data folder).
+Exit codes: 0 all done, 1 a job failed, 2 usage or validation error, 3 authentication error.
+`
+
+type Command = (engine: Engine, io: CliIo, argv: string[]) => Promise<number>
+
+/** The engine of the command running in this process, so Ctrl-C can stop it cleanly. */
+let active: Engine | null = null
+
+const COMMANDS: Record<string, Command> = {
+  models: modelsCommand,
+  create: createCommand,
+  batch: batchCommand,
+  jobs: jobsCommand,
+  wait: waitCommand,
+  cancel: cancelCommand,
+  retry: retryCommand,
+  decide: decideCommand,
+  library: libraryCommand,
+  rescan: rescanCommand,
+  spend: spendCommand
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv
+  const verbose = rest.includes('--verbose')
+  const args = rest.filter((a) => a !== '--verbose')
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout.write(HELP)
+    return name ? EXIT.ok : EXIT.usage
+  }
+  if (name === 'key') return keyCommand(makeSecrets(io.env), io, args)
+  const command = COMMANDS[name]
+  if (!command) {
+    io.stderr.write(`Unknown command "${name}".\n\n${HELP}`)
+    return EXIT.usage
+  }
+  const engine = makeEngine(io, { verbose })
+  active = engine
+  try {
+    return await command(engine, io, args)
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr.write(`${err.message}\n`)
+      return EXIT.usage
+    }
+    if (err instanceof AuthExit) {
+      io.stderr.write(`${err.message}\n`)
+      return EXIT.auth
+    }
+    if (err instanceof ApiError) {
+      io.stderr.write(`${err.message}\n`)
+      return err.kind === 'auth' ? EXIT.auth : EXIT.failed
+    }
+    if (err instanceof EngineError) {
+      io.stderr.write(`${err.message}\n`)
+      return err.code === 'not_found' || err.code === 'bad_state' ? EXIT.usage : EXIT.failed
+    }
+    throw err
+  } finally {
+    active = null
+    await engine.close()
+  }
+}
+
+function isMain(): boolean {
+  const entry = process.argv[1]
+  if (!entry) return false
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))
+  } catch {
+    return false
+  }
+}
+
+/** Runs the CLI in this process with its real stdio, then exits with the command's code. */
+export function main(): void {
+  const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }
+  let interrupted = false
+  const onSignal = (): void => {
+    if (interrupted) process.exit(130)
+    interrupted = true
+    process.stderr.write('\nStopping… (jobs keep their state; run `comet-video wait` to continue)\n')
+    setTimeout(() => process.exit(130), 20_000).unref()
+    void (active?.close() ?? Promise.resolve()).finally(() => process.exit(130))
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  runCli(process.argv.slice(2), io).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+      process.exit(1)
+    }
+  )
+}
+}
+
+if (isMain()) main()

@@ -1,0 +1,306 @@
+// comet-video create | batch | jobs | wait | cancel | retry | decide | models | spend
+import { readdir, stat } from 'node:fs/promises'
+import { extname, join, resolve } from 'node:path'
+import type { Engine } from '../main/core/engine'
+import { ImageReadError, probeImage } from '../main/core/images/imageProbe'
+import type { EnginePause, JobSpec, JobState, JobView } from '../shared/jobs'
+import type { FieldError } from '../shared/modelTypes'
+import { intArg, params, parse, str, strs, UsageError } from './args'
+import { jobJson, jobLine, printJson, ProgressReporter } from './output'
+import type { CliIo } from './runtime'
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, auth: 3 } as const
+
+export class AuthExit extends Error {
+  constructor(readonly pause: EnginePause) {
+    super(pause.message)
+  }
+}
+
+const DONE: JobState[] = ['completed', 'failed', 'canceled', 'needs_decision', 'held']
+const SENT: JobState[] = ['submitted', 'running', 'downloading', ...DONE]
+
+/** Runs the engine until every job reaches one of `until`; throws AuthExit when the key is rejected. */
+export function runUntil(engine: Engine, ids: string[], until: JobState[], io: CliIo, quiet: boolean): Promise<JobView[]> {
+  const progress = new ProgressReporter(io)
+  return new Promise((resolvePromise, reject) => {
+    const snapshot = (): JobView[] => ids.map((id) => engine.getJob(id)).filter((j): j is JobView => !!j)
+    const check = (): void => {
+      const st = engine.status()
+      if (st.paused && (st.paused.kind === 'auth' || st.paused.kind === 'no_key' || st.paused.kind === 'bad_base_url')) {
+        finish()
+        reject(new AuthExit(st.paused))
+        return
+      }
+      const jobs = snapshot()
+      if (!quiet) progress.update(jobs)
+      if (jobs.every((j) => until.includes(j.state))) {
+        finish()
+        resolvePromise(jobs)
+      }
+    }
+    const off = engine.on((e) => {
+      if ((e.type === 'job.updated' && ids.includes(e.job.id)) || e.type === 'engine.status') check()
+    })
+    const timer = setInterval(check, 500)
+    const finish = (): void => {
+      off()
+      clearInterval(timer)
+      if (!quiet) progress.done()
+    }
+    check()
+  })
+}
+
+function exitFor(jobs: JobView[], wanted: JobState[]): number {
+  return jobs.every((j) => wanted.includes(j.state)) ? EXIT.ok : EXIT.failed
+}
+
+function printFieldErrors(io: CliIo, errors: { index: number; errors: FieldError[] }[], label: (i: number) => string): void {
+  for (const e of errors) for (const fe of e.errors) io.stderr.write(`${label(e.index)}${fe.field}: ${fe.message}\n`)
+}
+
+async function ensureCatalog(engine: Engine, io: CliIo): Promise<void> {
+  if (engine.catalog.models().length) return
+  try {
+    await engine.catalog.refresh()
+  } catch (err) {
+    io.stderr.write(`Could not load the model list (${err instanceof Error ? err.message : String(err)}); using known model ids.\n`)
+  }
+}
+
+const CREATE_OPTIONS = {
+  model: { type: 'string', short: 'm' },
+  prompt: { type: 'string', short: 'p' },
+  'negative-prompt': { type: 'string' },
+  image: { type: 'string', multiple: true, short: 'i' },
+  seconds: { type: 'string', short: 's' },
+  size: { type: 'string' },
+  'aspect-ratio': { type: 'string' },
+  resolution: { type: 'string' },
+  seed: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  wait: { type: 'boolean', short: 'w' },
+  json: { type: 'boolean' },
+  'confirm-spend': { type: 'boolean' },
+  quiet: { type: 'boolean', short: 'q' }
+} as const
+
+function specFrom(values: Record<string, unknown>, prompt: string, images: string[]): JobSpec {
+  const model = str(values.model)
+  if (!model) throw new UsageError('--model is required (see `comet-video models`).')
+  const spec: JobSpec = { model, prompt }
+  const neg = str(values['negative-prompt'])
+  if (neg) spec.negativePrompt = neg
+  const seconds = intArg(values.seconds, 'seconds')
+  if (seconds !== undefined) spec.seconds = seconds
+  if (str(values.size)) spec.size = str(values.size)
+  if (str(values['aspect-ratio'])) spec.aspectRatio = str(values['aspect-ratio'])
+  if (str(values.resolution)) spec.resolution = str(values.resolution)
+  const seed = intArg(values.seed, 'seed')
+  if (seed !== undefined) spec.seed = seed
+  if (images.length) spec.images = images.map((p) => resolve(p))
+  const extra = params(strs(values.param))
+  if (extra) spec.params = extra
+  return spec
+}
+
+/** Submits (and with --wait, finishes) jobs, then prints them; returns the exit code. */
+async function submitOne(engine: Engine, io: CliIo, spec: JobSpec, values: Record<string, unknown>): Promise<number> {
+  const json = !!values.json
+  const result = await engine.createJobs({ specs: [spec], confirmOverBudget: !!values['confirm-spend'] })
+  if (!result.ok) {
+    printFieldErrors(io, result.errors, () => '')
+    return EXIT.usage
+  }
+  if (result.held) {
+    io.stderr.write(`${result.note}\nRun again with --confirm-spend to send it anyway.\n`)
+    if (json) printJson(io, { ...jobJson(result.jobs[0]), held: true })
+    return EXIT.failed
+  }
+  engine.start()
+  const jobs = await runUntil(engine, [result.jobs[0].id], values.wait ? DONE : SENT, io, !!values.quiet || json)
+  if (json) printJson(io, jobJson(jobs[0]))
+  else io.stdout.write(`${jobLine(jobs[0])}\n`)
+  return exitFor(jobs, values.wait ? ['completed'] : SENT.filter((s) => !['failed', 'canceled', 'needs_decision', 'held'].includes(s)))
+}
+
+export async function createCommand(engine: Engine, io: CliIo, argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, CREATE_OPTIONS)
+  const prompt = str(values.prompt) ?? positionals.join(' ')
+  const spec = specFrom(values, prompt, strs(values.image))
+  await ensureCatalog(engine, io)
+  return submitOne(engine, io, spec, values)
+}
+
+const IMAGE_EXT = /\.(png|jpe?g|webp|gif|bmp)$/i
+
+/** Every file under the given paths (folders walked, hidden entries skipped), sorted. */
+async function collectFiles(paths: string[]): Promise<{ files: string[]; missing: string[] }> {
+  const files: string[] = []
+  const missing: string[] = []
+  const walk = async (p: string, depth: number): Promise<void> => {
+    let st
+    try {
+      st = await stat(p)
+    } catch {
+      missing.push(p)
+      return
+    }
+    if (st.isDirectory()) {
+      if (depth > 16) return
+      const entries = await readdir(p, { withFileTypes: true })
+      for (const e of entries.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }))) {
+        if (e.name.startsWith('.')) continue
+        await walk(join(p, e.name), depth + 1)
+      }
+    } else if (st.isFile()) files.push(p)
+  }
+  for (const p of paths) await walk(resolve(p), 0)
+  return { files, missing }
+}
+
+export async function batchCommand(engine: Engine, io: CliIo, argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, CREATE_OPTIONS)
+  if (!positionals.length) throw new UsageError('batch needs at least one image file or folder.')
+  const json = !!values.json
+  await ensureCatalog(engine, io)
+  const { files, missing } = await collectFiles(positionals)
+  const skipped: { file: string; reason: string }[] = missing.map((file) => ({ file, reason: 'not found' }))
+  const specs: JobSpec[] = []
+  const sources: string[] = []
+  for (const file of files) {
+    let info
+    try {
+      info = await probeImage(file)
+    } catch (err) {
+      skipped.push({ file, reason: err instanceof ImageReadError ? err.message : String(err) })
+      continue
+    }
+    if (!info.type) {
+      skipped.push({ file, reason: IMAGE_EXT.test(extname(file)) ? 'named like an image but its content is not one' : 'not an image' })
+      continue
+    }
+    const spec = specFrom(values, str(values.prompt) ?? '', [file])
+    const problems = await engine.validate(spec)
+    if (problems.length) {
+      skipped.push({ file, reason: problems.map((p) => p.message).join(' ') })
+      continue
+    }
+    specs.push(spec)
+    sources.push(file)
+  }
+  for (const s of skipped) io.stderr.write(`skipped ${s.file}: ${s.reason}\n`)
+  if (!specs.length) {
+    io.stderr.write('No usable images: nothing was sent.\n')
+    if (json) printJson(io, { jobs: [], skipped })
+    return EXIT.usage
+  }
+  const result = await engine.createJobs({ specs, confirmOverBudget: !!values['confirm-spend'] })
+  if (!result.ok) {
+    printFieldErrors(io, result.errors, (i) => `${sources[i]}: `)
+    return EXIT.usage
+  }
+  if (result.held) {
+    io.stderr.write(`${result.note}\nRun again with --confirm-spend to send it anyway.\n`)
+    if (json) printJson(io, { jobs: result.jobs.map(jobJson), skipped, held: true })
+    return EXIT.failed
+  }
+  if (!json) io.stderr.write(`${specs.length} job(s) created${result.estimate != null ? `, estimated cost ${result.estimate.toFixed(2)}` : ''}.\n`)
+  engine.start()
+  const ids = result.jobs.map((j) => j.id)
+  const jobs = await runUntil(engine, ids, values.wait ? DONE : SENT, io, !!values.quiet || json)
+  if (json) printJson(io, { jobs: jobs.map(jobJson), skipped })
+  else for (const j of jobs) io.stdout.write(`${jobLine(j)}\n`)
+  return exitFor(jobs, values.wait ? ['completed'] : SENT.filter((s) => !['failed', 'canceled', 'needs_decision', 'held'].includes(s)))
+}
+
+export async function jobsCommand(engine: Engine, io: CliIo, argv: string[]): Promise<number> {
+  const { values } = parse(argv, { status: { type: 'string', multiple: true }, json: { type: 'boolean' }, limit: { type: 'string' } })
+  const states = strs(values.status).flatMap((s) => s.split(',')) as JobState[]
+  const jobs = engine.listJobs({ states: states.length ? states : undefined, order: 'desc', limit: intArg(values.limit, 'limit') ?? 500 })
+  if (values.json) printJson(io, { jobs: jobs.map(jobJson) })
+  else if (!jobs.length) io.stdout.write('No jobs.\n')
+  else for (const j of jobs) io.stdout.write(`${jobLine(j)}\n`)
+  return EXIT.ok
+}
+
+export async function waitCommand(engine: Engine, io: CliIo, argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } })
+  for (const id of positionals) if (!engine.getJob(id)) throw new UsageError(`No job with id ${id}.`)
+  const ids = positionals.length ? positionals : engine.listJobs({ states: ['queued', 'submitting', 'submitted', 'running', 'downloading'] }).map((j) => j.id)
+  engine.start()
+  const jobs = ids.length ? await runUntil(engine, ids, DONE, io, !!values.quiet || !!values.json) : []
+  if (values.json) printJson(io, { jobs: jobs.map(jobJson) })
+  else if (!jobs.length) io.stdout.write('Nothing to wait for.\n')
+  else for (const j of jobs) io.stdout.write(`${jobLine(j)}\n`)
+  return exitFor(jobs, ['completed'])
+}
+
+export async function cancelCommand(engine: Engine, io: CliIo, argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' } })
+  if (positionals.length !== 1) throw new UsageError('cancel needs one job id.')
+  const { job, message } = engine.cancel(positionals[0])
+  if (values.json) printJson(io, { ...jobJson(job), message })
+  else io.stdout.write(`${message}\n`)
+  return EXIT.ok
+}
+
+export async function retryCommand(engine: Engine, io: CliIo, argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, wait: { type: 'boolean', short: 'w' }, quiet: { type: 'boolean', short: 'q' } })
+  if (positionals.length !== 1) throw new UsageError('retry needs one job id.')
+  const result = await engine.retry(positionals[0])
+  if (!result.ok) {
+    printFieldErrors(io, result.errors, () => '')
+    return EXIT.usage
+  }
+  engine.start()
+  const jobs = await runUntil(engine, result.jobs.map((j) => j.id), values.wait ? DONE : SENT, io, !!values.quiet || !!values.json)
+  if (values.json) printJson(io, jobJson(jobs[0]))
+  else io.stdout.write(`${jobLine(jobs[0])}\n`)
+  return exitFor(jobs, values.wait ? ['completed'] : ['submitted', 'running', 'downloading', 'completed'])
+}
+
+export async function decideCommand(engine: Engine, io: CliIo, argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' } })
+  const [id, choice] = positionals
+  if (!id || (choice !== 'resubmit' && choice !== 'dismiss')) throw new UsageError('decide needs a job id and "resubmit" or "dismiss".')
+  const job = engine.decide(id, choice)
+  if (values.json) printJson(io, jobJson(job))
+  else io.stdout.write(`${jobLine(job)}\n`)
+  return EXIT.ok
+}
+
+export async function modelsCommand(engine: Engine, io: CliIo, argv: string[]): Promise<number> {
+  const { values } = parse(argv, { json: { type: 'boolean' }, refresh: { type: 'boolean' } })
+  try {
+    if (values.refresh || engine.catalog.isStale() || !engine.catalog.models().length) await engine.catalog.refresh()
+  } catch (err) {
+    if (!engine.catalog.models().length) throw err
+    io.stderr.write(`Offline: showing the saved model list (${err instanceof Error ? err.message : String(err)}).\n`)
+  }
+  const models = engine.catalog.models()
+  if (values.json) {
+    printJson(io, {
+      models: models.map((m) => ({ id: m.id, name: m.name, vendor: m.vendor, provider: m.family, modes: m.modes, pricing: m.pricing, upcoming: m.upcoming, available: m.available }))
+    })
+    return EXIT.ok
+  }
+  for (const m of models) {
+    const price = m.pricing.perSecond != null ? `${m.pricing.perSecond}/s` : m.pricing.perRequest != null ? `${m.pricing.perRequest}/video` : 'price n/a'
+    const flags = [m.upcoming ? 'upcoming' : '', m.available ? '' : 'unavailable'].filter(Boolean).join(' ')
+    io.stdout.write(`${m.id.padEnd(28)} ${m.vendor.padEnd(12)} ${m.modes.join(', ').padEnd(32)} ${price}${flags ? `  [${flags}]` : ''}\n`)
+  }
+  return EXIT.ok
+}
+
+export async function spendCommand(engine: Engine, io: CliIo, argv: string[]): Promise<number> {
+  const { values } = parse(argv, { json: { type: 'boolean' } })
+  const s = engine.spend()
+  if (values.json) printJson(io, s)
+  else {
+    io.stdout.write(`Today (${s.today}): ${s.todayTotal.toFixed(2)}   This month: ${s.monthTotal.toFixed(2)}   Pending: ${s.pending.toFixed(2)}${s.dailyBudget != null ? `   Daily cap: ${s.dailyBudget.toFixed(2)}` : ''}\n`)
+    for (const m of s.monthByModel) io.stdout.write(`  ${m.model.padEnd(28)} ${m.amount.toFixed(2)}  (${m.jobs} job(s))\n`)
+  }
+  return EXIT.ok
+}

@@ -1,0 +1,205 @@
+// Decides which task to poll next under one global request budget.
+//
+// Each poll is spent where it is most likely to find a finished task: for a task last seen
+// unfinished at elapsed time a, the chance it finished by now (n) is
+//   (F(n) − F(a)) / (1 − F(a))
+// with F the task's learned duration distribution. A task becomes due when that chance reaches
+// `threshold` (or after `maxIntervalMs`, so failures and odd tasks are still seen); among due tasks
+// the budget goes to the highest chance. Early polls of tasks that cannot be done yet are skipped.
+import type { RequestBudget } from '../http/requestBudget'
+import type { Clock, TimerHandle } from '../ports'
+import { type DurationModel, lnCdf, lnQuantile, type LogNormal } from './durationModel'
+
+export interface PollTask {
+  id: string
+  model: string
+  /** When the remote task was created (ms). */
+  startedAt: number
+  lastPolledAt: number | null
+  progress: number | null
+  progressAt: number | null
+  /** Do not poll before this (backoff after an error). */
+  notBefore: number
+}
+
+export interface PollSchedulerOptions {
+  clock: Clock
+  budget: Pick<RequestBudget, 'acquire'>
+  durations: DurationModel
+  /** Sends one poll; the caller updates the task (upsert/remove) from its outcome. */
+  poll: (id: string) => Promise<void>
+  threshold?: number
+  minIntervalMs?: number
+  maxIntervalMs?: number
+}
+
+interface Entry extends PollTask {
+  dist: LogNormal
+  dueAt: number
+  inFlight: boolean
+}
+
+export class PollScheduler {
+  private tasks = new Map<string, Entry>()
+  private running = false
+  private timer: TimerHandle | null = null
+  private wake: (() => void) | null = null
+  private abort = new AbortController()
+  private readonly threshold: number
+  private readonly minIntervalMs: number
+  private readonly maxIntervalMs: number
+
+  constructor(private readonly o: PollSchedulerOptions) {
+    this.threshold = o.threshold ?? 0.3
+    this.minIntervalMs = o.minIntervalMs ?? 3000
+    this.maxIntervalMs = o.maxIntervalMs ?? 90_000
+  }
+
+  get size(): number {
+    return this.tasks.size
+  }
+
+  has(id: string): boolean {
+    return this.tasks.has(id)
+  }
+
+  /** Adds a task or updates what we know of it after a poll. */
+  upsert(t: PollTask): void {
+    const prev = this.tasks.get(t.id)
+    const progressElapsed = t.progress != null && t.progressAt != null ? (t.progressAt - t.startedAt) / 1000 : null
+    const dist = this.o.durations.forTask(t.model, t.progress, progressElapsed)
+    const e: Entry = { ...t, dist, dueAt: 0, inFlight: prev?.inFlight ?? false }
+    e.dueAt = this.dueAt(e)
+    this.tasks.set(t.id, e)
+    this.kick()
+  }
+
+  remove(id: string): void {
+    this.tasks.delete(id)
+  }
+
+  /** Estimated remote completion time of a task (ms), for ETAs. */
+  eta(id: string): number | null {
+    const e = this.tasks.get(id)
+    if (!e) return null
+    const median = lnQuantile(e.dist, 0.5) * 1000
+    const now = this.o.clock.now()
+    return Math.max(e.startedAt + median, now)
+  }
+
+  /** Probability that the task finished since it was last seen unfinished. */
+  chance(e: Entry, now: number): number {
+    const a = ((e.lastPolledAt ?? e.startedAt) - e.startedAt) / 1000
+    const n = (now - e.startedAt) / 1000
+    const fa = lnCdf(e.dist, a)
+    const fn = lnCdf(e.dist, n)
+    if (fa >= 1) return 1
+    return (fn - fa) / (1 - fa)
+  }
+
+  private dueAt(e: Entry): number {
+    const last = e.lastPolledAt ?? e.startedAt
+    const a = (last - e.startedAt) / 1000
+    const fa = lnCdf(e.dist, a)
+    // Solve (F(t) − F(a)) / (1 − F(a)) = threshold for t.
+    const target = 1 - (1 - this.threshold) * (1 - fa)
+    const tSec = target >= 1 ? a : lnQuantile(e.dist, target)
+    const byChance = e.startedAt + tSec * 1000
+    const earliest = e.lastPolledAt == null ? e.startedAt : last + this.minIntervalMs
+    return Math.max(earliest, e.notBefore, Math.min(byChance, last + this.maxIntervalMs))
+  }
+
+  start(): void {
+    if (this.running) return
+    this.running = true
+    this.abort = new AbortController()
+    void this.loop()
+  }
+
+  stop(): void {
+    this.running = false
+    this.abort.abort(new Error('scheduler stopped'))
+    this.kick()
+  }
+
+  private kick(): void {
+    if (this.timer) {
+      this.o.clock.clearTimeout(this.timer)
+      this.timer = null
+    }
+    const w = this.wake
+    this.wake = null
+    w?.()
+  }
+
+  private sleepUntil(at: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = resolve
+      const ms = at - this.o.clock.now()
+      if (Number.isFinite(ms)) {
+        this.timer = this.o.clock.setTimeout(() => {
+          this.timer = null
+          this.wake = null
+          resolve()
+        }, Math.max(0, ms))
+      }
+    })
+  }
+
+  private nextDue(): number {
+    let min = Infinity
+    for (const e of this.tasks.values()) if (!e.inFlight && e.dueAt < min) min = e.dueAt
+    return min
+  }
+
+  /** The due task with the best chance of being finished, or null. */
+  pickBest(now: number): Entry | null {
+    let best: Entry | null = null
+    let bestScore = -1
+    for (const e of this.tasks.values()) {
+      if (e.inFlight || e.dueAt > now) continue
+      const score = this.chance(e, now)
+      if (score > bestScore) {
+        best = e
+        bestScore = score
+      }
+    }
+    return best
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      const due = this.nextDue()
+      if (due > this.o.clock.now()) {
+        await this.sleepUntil(due)
+        continue
+      }
+      try {
+        await this.o.budget.acquire('poll', this.abort.signal)
+      } catch {
+        return
+      }
+      if (!this.running) return
+      const now = this.o.clock.now()
+      const e = this.pickBest(now)
+      if (!e) continue
+      e.inFlight = true
+      e.lastPolledAt = now
+      void this.o
+        .poll(e.id)
+        .catch(() => {})
+        .finally(() => {
+          const cur = this.tasks.get(e.id)
+          if (cur === e) {
+            // The caller did not upsert (e.g. it threw): plan the next poll from what we know.
+            e.inFlight = false
+            e.dueAt = this.dueAt(e)
+            this.kick()
+          } else if (cur) {
+            cur.inFlight = false
+            this.kick()
+          }
+        })
+    }
+  }
+}

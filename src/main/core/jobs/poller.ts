@@ -1,0 +1,258 @@
+// Polls remote tasks through the scheduler. Polling is the source of truth: a transient error
+// never ends a job; only a terminal remote state, a non-retryable answer or the maximum age does.
+import { adapterFor } from '../adapters'
+import { AdapterError, type PollResult } from '../adapters/types'
+import { ApiError } from '../http/apiError'
+import { backoffDelay } from '../http/backoff'
+import type { RequestBudget } from '../http/requestBudget'
+import { type EngineContext, errorOf, vendorName } from './engineContext'
+import type { JobRecord } from './jobStore'
+import { PollScheduler } from './pollScheduler'
+
+/** A just-created task may briefly be unknown to the poll route (Runway, Seedance). */
+const NOT_FOUND_GRACE_MS = 3 * 60_000
+const POLL_BACKOFF = { baseMs: 2000, capMs: 5 * 60_000 }
+
+export interface PollerHooks {
+  /** The remote task finished: fetch its result. */
+  onSucceeded(id: string): void
+}
+
+export interface PollTuning {
+  threshold?: number
+  minIntervalMs?: number
+  maxIntervalMs?: number
+}
+
+export class Poller {
+  readonly scheduler: PollScheduler
+  /** Latest progress report per job, with when it was seen, to sharpen the duration estimate. */
+  private progressSeen = new Map<string, { progress: number; at: number }>()
+
+  constructor(
+    private readonly ctx: EngineContext,
+    budget: RequestBudget,
+    private readonly hooks: PollerHooks,
+    tuning: PollTuning = {}
+  ) {
+    this.scheduler = new PollScheduler({
+      clock: ctx.clock,
+      budget,
+      durations: ctx.durations,
+      poll: (id) => this.pollOne(id),
+      ...tuning
+    })
+  }
+
+  start(): void {
+    this.scheduler.start()
+  }
+
+  stop(): void {
+    this.scheduler.stop()
+  }
+
+  /** Starts (or resumes) watching a submitted task. */
+  track(rec: JobRecord): void {
+    const job = rec.view
+    if (!job.remoteId || !job.submittedAt) return
+    const seen = this.progressSeen.get(job.id)
+    this.scheduler.upsert({
+      id: job.id,
+      model: job.model,
+      startedAt: job.submittedAt,
+      lastPolledAt: rec.lastPolledAt,
+      progress: seen?.progress ?? (job.progress && job.progress > 0 ? job.progress : null),
+      progressAt: seen?.at ?? rec.lastPolledAt,
+      notBefore: 0
+    })
+  }
+
+  untrack(id: string): void {
+    this.scheduler.remove(id)
+    this.progressSeen.delete(id)
+  }
+
+  eta(id: string): number | null {
+    return this.scheduler.eta(id)
+  }
+
+  /** Polls one task now, outside the scheduler (e.g. to refresh an expired result URL). */
+  async fetchState(rec: JobRecord, signal?: AbortSignal): Promise<PollResult> {
+    const adapter = adapterFor(rec.view.provider)
+    const res = await this.ctx.client.call(adapter.buildPoll(rec.view.remoteId!, rec.view.spec), {
+      cls: 'urgent',
+      action: 'checking the video',
+      model: rec.view.model,
+      signal
+    })
+    return adapter.parsePoll(res.body)
+  }
+
+  private async pollOne(id: string): Promise<void> {
+    const { ctx } = this
+    const rec = ctx.store.get(id)
+    if (!rec || (rec.view.state !== 'submitted' && rec.view.state !== 'running') || !rec.view.remoteId) {
+      this.untrack(id)
+      return
+    }
+    const now = ctx.clock.now()
+    const job = rec.view
+    if (now - job.createdAt > ctx.settings().maxJobAgeMs) {
+      this.untrack(id)
+      ctx.patch(
+        id,
+        {
+          state: 'failed',
+          error: errorOf(
+            'max_age',
+            `${vendorName(rec)} has not finished this video after ${Math.round((now - job.createdAt) / 3600_000)} hours, so we stopped waiting. It may still finish (and bill) on the provider's side; retrying starts a new paid job.`,
+            true
+          )
+        },
+        ['submitted', 'running']
+      )
+      return
+    }
+    if (ctx.isPaused()) {
+      this.reschedule(rec, now + 30_000)
+      return
+    }
+    const adapter = adapterFor(job.provider)
+    let result: PollResult
+    try {
+      // The scheduler already took this request's place in the budget.
+      const res = await ctx.client.call(adapter.buildPoll(job.remoteId!, job.spec), {
+        cls: 'poll',
+        preacquired: true,
+        action: 'checking the video',
+        model: job.model,
+        signal: ctx.signal()
+      })
+      result = adapter.parsePoll(res.body)
+    } catch (err) {
+      this.onPollError(rec, err)
+      return
+    }
+    this.apply(rec, result)
+  }
+
+  private reschedule(rec: JobRecord, notBefore: number): void {
+    const job = rec.view
+    const seen = this.progressSeen.get(job.id)
+    this.scheduler.upsert({
+      id: job.id,
+      model: job.model,
+      startedAt: job.submittedAt ?? job.createdAt,
+      lastPolledAt: this.ctx.clock.now(),
+      progress: seen?.progress ?? null,
+      progressAt: seen?.at ?? null,
+      notBefore
+    })
+  }
+
+  private onPollError(rec: JobRecord, err: unknown): void {
+    const { ctx } = this
+    const job = rec.view
+    const now = ctx.clock.now()
+    if (err instanceof ApiError) {
+      if (err.kind === 'canceled') return
+      if (err.kind === 'auth' || err.kind === 'bad_base_url') {
+        ctx.pause(err.kind, err.message)
+        this.reschedule(rec, now + 30_000)
+        return
+      }
+      const notFound = err.kind === 'not_found' || /task_not_exist|not[ _-]?found|not exist/i.test(err.serverMessage ?? '')
+      const young = now - (job.submittedAt ?? job.createdAt) < NOT_FOUND_GRACE_MS
+      if (!err.retryable && !(notFound && young)) {
+        this.untrack(job.id)
+        const message = notFound
+          ? `CometAPI no longer knows this task (${job.remoteId}). It may have expired on the provider's side; retrying starts a new paid job.`
+          : err.message
+        ctx.patch(job.id, { state: 'failed', error: { ...err.toJobError(), kind: notFound ? 'not_found' : err.kind, message, retryable: true } }, ['submitted', 'running'])
+        return
+      }
+    } else if (!(err instanceof AdapterError)) {
+      ctx.logger.log('error', `poll of ${job.id} failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`)
+    }
+    const errors = rec.pollErrors + 1
+    const retryAfter = err instanceof ApiError ? err.retryAfterMs : undefined
+    const delay = Math.max(1000, backoffDelay(errors, POLL_BACKOFF, retryAfter))
+    ctx.store.update(job.id, { pollErrors: errors, lastPolledAt: now }, now)
+    ctx.logger.log('warn', `poll of ${job.id} failed (${err instanceof Error ? err.message : String(err)}); next try in ${Math.round(delay / 1000)} s`)
+    this.reschedule(rec, now + delay)
+  }
+
+  /** Applies a poll answer: progress, running, finished or failed. */
+  apply(rec: JobRecord, r: PollResult): void {
+    const { ctx } = this
+    const job = rec.view
+    const now = ctx.clock.now()
+    if (r.progress != null && r.progress > 0) this.progressSeen.set(job.id, { progress: r.progress, at: now })
+    if (r.state === 'succeeded') {
+      this.untrack(job.id)
+      const doneAt = r.completedAt && r.completedAt <= now ? r.completedAt : now
+      const ok = ctx.store.transaction(() => {
+        const changed = ctx.store.update(
+          job.id,
+          {
+            state: 'downloading',
+            progress: 100,
+            resultUrls: r.resultUrls,
+            resultExpiresAt: r.expiresAt,
+            remoteDoneAt: doneAt,
+            pollCount: rec.pollCount + 1,
+            pollErrors: 0,
+            lastPolledAt: now,
+            note: null
+          },
+          now,
+          ['submitted', 'running']
+        )
+        if (changed && job.submittedAt) {
+          const seconds = (doneAt - job.submittedAt) / 1000
+          ctx.store.db.prepare('INSERT OR REPLACE INTO model_durations (job_id, model, seconds, at) VALUES (?, ?, ?, ?)').run(job.id, job.model, seconds, now)
+          ctx.durations.record(job.model, seconds)
+        }
+        return changed
+      })
+      if (ok) {
+        ctx.emitJob(job.id)
+        this.hooks.onSucceeded(job.id)
+      }
+      return
+    }
+    if (r.state === 'failed') {
+      this.untrack(job.id)
+      const expired = r.error?.kind === 'expired'
+      const detail = r.error?.message ? `: “${r.error.message}”` : ''
+      const message = expired
+        ? `${vendorName(rec)} says this task expired before it finished${detail}. Retrying starts a new paid job.`
+        : `${vendorName(rec)} could not make this video${detail}. Change the prompt or settings, or retry (a new paid job).`
+      ctx.patch(
+        job.id,
+        {
+          state: 'failed',
+          pollCount: rec.pollCount + 1,
+          lastPolledAt: now,
+          error: errorOf(expired ? 'expired' : r.error?.kind === 'model_unavailable' ? 'model_unavailable' : 'provider_failed', message, r.error?.kind !== 'validation')
+        },
+        ['submitted', 'running']
+      )
+      return
+    }
+    if (r.state === 'unknown') ctx.logger.log('warn', `unknown status "${r.rawStatus}" for ${job.id}; still polling`)
+    const state = r.state === 'running' || job.state === 'running' ? 'running' : 'submitted'
+    ctx.patch(job.id, { state, progress: r.progress ?? job.progress, pollCount: rec.pollCount + 1, pollErrors: 0, lastPolledAt: now }, ['submitted', 'running'])
+    const seen = this.progressSeen.get(job.id)
+    this.scheduler.upsert({
+      id: job.id,
+      model: job.model,
+      startedAt: job.submittedAt ?? job.createdAt,
+      lastPolledAt: now,
+      progress: seen?.progress ?? null,
+      progressAt: seen?.at ?? null,
+      notBefore: 0
+    })
+  }
+}

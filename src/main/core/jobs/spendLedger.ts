@@ -1,0 +1,56 @@
+// Estimated spend, recorded when a create succeeds (that is when the provider starts billing).
+import type { Db } from '../db/database'
+import type { SpendSummary } from '../../../shared/spend'
+
+export function dayKey(ms: number): string {
+  const d = new Date(ms)
+  const p = (n: number): string => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`
+}
+
+export class SpendLedger {
+  constructor(private readonly db: Db) {}
+
+  /** Idempotent per job: a job is billed once however often its create is recorded. */
+  record(jobId: string, model: string, amount: number, at: number): void {
+    this.db.prepare('INSERT OR IGNORE INTO spend (job_id, day, model, amount, at) VALUES (?, ?, ?, ?, ?)').run(jobId, dayKey(at), model, amount, at)
+  }
+
+  totalForDay(day: string): number {
+    return (this.db.prepare('SELECT IFNULL(SUM(amount), 0) AS t FROM spend WHERE day = ?').get(day) as { t: number }).t
+  }
+
+  /** Estimated cost of jobs accepted but not yet sent (queued, or waiting to retry a create). */
+  pendingEstimate(): number {
+    return (
+      this.db.prepare("SELECT IFNULL(SUM(estimated_cost), 0) AS t FROM jobs WHERE state IN ('queued', 'submitting')").get() as { t: number }
+    ).t
+  }
+
+  summary(now: number, dailyBudget: number | null): SpendSummary {
+    const today = dayKey(now)
+    const month = today.slice(0, 7)
+    const perModel = (where: string, arg: string): { model: string; amount: number; jobs: number }[] =>
+      this.db
+        .prepare(`SELECT model, SUM(amount) AS amount, COUNT(*) AS jobs FROM spend WHERE ${where} GROUP BY model ORDER BY amount DESC`)
+        .all(arg) as { model: string; amount: number; jobs: number }[]
+    const todayRows = perModel('day = ?', today)
+    const monthRows = perModel("substr(day, 1, 7) = ?", month)
+    const days = this.db
+      .prepare('SELECT day, SUM(amount) AS amount FROM spend WHERE day >= ? GROUP BY day ORDER BY day')
+      .all(dayKey(now - 30 * 86_400_000)) as { day: string; amount: number }[]
+    const sum = (rows: { amount: number }[]): number => rows.reduce((a, r) => a + r.amount, 0)
+    const unpriced = (this.db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE estimated_cost IS NULL AND submitted_at IS NOT NULL AND substr(datetime(created_at / 1000, 'unixepoch', 'localtime'), 1, 7) = ?").get(month) as { n: number }).n
+    return {
+      today,
+      todayTotal: sum(todayRows),
+      monthTotal: sum(monthRows),
+      todayByModel: todayRows,
+      monthByModel: monthRows,
+      lastDays: days,
+      pending: this.pendingEstimate(),
+      dailyBudget,
+      unpricedJobsThisMonth: unpriced
+    }
+  }
+}

@@ -1,0 +1,45 @@
+// The ports the engine takes from outside (ARCHITECTURE.md, "Ports"). Tests pass fakes.
+
+export type TimerHandle = { readonly __timer: unique symbol } | ReturnType<typeof setTimeout>
+
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number
+  setTimeout(fn: () => void, ms: number): TimerHandle
+  clearTimeout(handle: TimerHandle): void
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms)
+    // Timers never keep a CLI process alive on their own; open work does.
+    t.unref?.()
+    return t
+  },
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>)
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+
+export interface Logger {
+  log(level: LogLevel, message: string, fields?: Record<string, unknown>): void
+}
+
+export const silentLogger: Logger = { log: () => {} }
+
+/** Resolves after `ms` on the given clock; rejects with the signal's reason when aborted. */
+export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason)
+    const onAbort = (): void => {
+      clock.clearTimeout(handle)
+      reject(signal?.reason)
+    }
+    const handle = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}

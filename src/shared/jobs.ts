@@ -1,0 +1,148 @@
+// Job vocabulary shared by the engine, the IPC contract, the renderer and the CLI.
+
+/** The four API families of ARCHITECTURE.md; each has one adapter in src/main/core/adapters. */
+export type ProviderFamily = 'openai-videos' | 'runway' | 'kling' | 'xai'
+
+export const PROVIDER_FAMILIES: readonly ProviderFamily[] = ['openai-videos', 'runway', 'kling', 'xai']
+
+export type JobState =
+  | 'held' // persisted but waiting for the user to confirm spending above the budget cap
+  | 'queued'
+  | 'submitting' // a create request may be in flight; outcome unknown until its answer is recorded
+  | 'submitted'
+  | 'running'
+  | 'downloading'
+  | 'completed'
+  | 'failed'
+  | 'canceled'
+  | 'needs_decision' // the create's outcome is unknown and cannot be looked up: the user decides
+
+export const TERMINAL_STATES: readonly JobState[] = ['completed', 'failed', 'canceled']
+export const ACTIVE_STATES: readonly JobState[] = ['queued', 'submitting', 'submitted', 'running', 'downloading']
+
+export function isTerminal(state: JobState): boolean {
+  return TERMINAL_STATES.includes(state)
+}
+
+export type GenerationMode = 'text-to-video' | 'image-to-video'
+
+/** What the user asked for. Field names are ours; adapters translate them to each family's wire names. */
+export interface JobSpec {
+  model: string
+  prompt: string
+  negativePrompt?: string
+  /** Clip length in seconds. */
+  seconds?: number
+  /** Sora/Wan/Vidu/HappyHorse: `WxH`; Seedance: a ratio label like `16:9`; Veo: `16x9`. */
+  size?: string
+  /** Kling/xAI/Omni `aspect_ratio`, Runway `ratio` (e.g. `1280:768`). */
+  aspectRatio?: string
+  /** `480p` | `720p` | `1080p` where the model has it. */
+  resolution?: string
+  seed?: number
+  /** Absolute paths of local images, in order (first frame, last frame...). */
+  images?: string[]
+  /** Remote id of a finished video to remix (Sora remix). */
+  remixOf?: string
+  /** Extra wire fields passed through unchanged (`--param key=value`). */
+  params?: Record<string, string | number | boolean>
+}
+
+export type ErrorKind =
+  | 'validation' // our own pre-flight validation or a 400 from the API
+  | 'auth' // 401: key missing or wrong
+  | 'forbidden' // 403
+  | 'not_found' // 404 / wrong path
+  | 'bad_base_url' // HTML or a redirect where JSON was expected
+  | 'too_large' // 413
+  | 'rate_limited' // 429
+  | 'server' // 5xx, 524
+  | 'invalid_request' // 500 with code invalid_request
+  | 'model_unavailable' // model_not_found / invalid model name
+  | 'timeout'
+  | 'network'
+  | 'provider_failed' // the provider ran the task and reported failure
+  | 'expired' // the provider says the task or its result expired
+  | 'max_age' // we gave up waiting
+  | 'disk' // local disk problem (ENOSPC, read-only, ...)
+  | 'download' // result could not be downloaded or verified
+  | 'canceled'
+  | 'unknown'
+
+export interface JobError {
+  kind: ErrorKind
+  /** A plain sentence a person can act on: what happened and what to do. Never contains the key. */
+  message: string
+  /** Whether retrying the same job can reasonably help. */
+  retryable: boolean
+  /** CometAPI request id when the server gave one. */
+  requestId?: string
+  /** HTTP status when there was one. */
+  status?: number
+  /** Field the problem concerns (validation). */
+  field?: string
+}
+
+export type Lineage = 'retry' | 'duplicate' | 'remix' | 'compare'
+
+/** A job as every consumer sees it (engine events, IPC, CLI --json). */
+export interface JobView {
+  id: string
+  batchId: string | null
+  parentId: string | null
+  lineage: Lineage | null
+  model: string
+  provider: ProviderFamily
+  /** Display name of the vendor from the catalog (e.g. OpenAI, Kling). */
+  vendor: string | null
+  spec: JobSpec
+  state: JobState
+  /** Generation progress 0–100 as reported by the provider (null when unknown). */
+  progress: number | null
+  downloadedBytes: number
+  downloadTotal: number | null
+  remoteId: string | null
+  externalId: string
+  estimatedCost: number | null
+  error: JobError | null
+  /** Why the job is held / waiting / needs a decision, in plain words. */
+  note: string | null
+  /** Absolute path of the finished video once it is in the library. */
+  file: string | null
+  libraryItemId: string | null
+  createdAt: number
+  updatedAt: number
+  submittedAt: number | null
+  completedAt: number | null
+  /** Estimated time of remote completion (ms epoch), from the model's learned durations. */
+  etaAt: number | null
+}
+
+export interface JobPatch {
+  id: string
+  changes: Partial<JobView>
+}
+
+export type EngineEvent =
+  | { type: 'job.created'; job: JobView }
+  | { type: 'job.updated'; job: JobView }
+  | { type: 'job.removed'; id: string }
+  | { type: 'library.changed'; itemIds: string[] }
+  | { type: 'catalog.changed' }
+  | { type: 'spend.changed' }
+  | { type: 'engine.status'; status: EngineStatus }
+  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; jobId?: string }
+
+/** A problem that stops all new work until the user acts (a rejected key, a wrong base URL). */
+export interface EnginePause {
+  kind: 'auth' | 'bad_base_url' | 'no_key'
+  message: string
+  since: number
+}
+
+export interface EngineStatus {
+  /** `owner` runs jobs; `observer` watches another process (the app or a CLI) run them. */
+  role: 'owner' | 'observer' | 'stopped'
+  paused: EnginePause | null
+  counts: Partial<Record<JobState, number>>
+}

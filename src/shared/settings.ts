@@ -1,0 +1,57 @@
+// Settings every layer agrees on. Stored by the engine in the database (shared by app and CLI).
+
+export type ThemeSetting = 'system' | 'light' | 'dark'
+export type LanguageSetting = 'system' | 'en' | 'zh-CN'
+
+export interface EngineSettings {
+  baseUrl: string
+  /** Absolute path of the library folder. */
+  libraryDir: string
+  maxConcurrentCreates: number
+  maxConcurrentCreatesPerProvider: number
+  maxConcurrentDownloads: number
+  maxConcurrentDownloadsPerProvider: number
+  /** The global API request budget (creates, polls, lookups). */
+  requestsPerSecond: number
+  /** A job still unfinished this long after it was created is given up (ms). */
+  maxJobAgeMs: number
+  /** Daily spending cap in the catalog's currency; a batch above it waits for confirmation. null = no cap. */
+  dailyBudget: number | null
+}
+
+export interface UiSettings {
+  theme: ThemeSetting
+  language: LanguageSetting
+  notifications: boolean
+  favoriteModels: string[]
+  lastModel: string | null
+}
+
+export type Settings = EngineSettings & UiSettings
+
+export const DEFAULT_ENGINE_SETTINGS: Omit<EngineSettings, 'libraryDir'> = {
+  baseUrl: 'https://api.cometapi.com',
+  maxConcurrentCreates: 4,
+  maxConcurrentCreatesPerProvider: 2,
+  maxConcurrentDownloads: 3,
+  maxConcurrentDownloadsPerProvider: 2,
+  requestsPerSecond: 2,
+  maxJobAgeMs: 12 * 3600_000,
+  dailyBudget: null
+}
+
+export const DEFAULT_UI_SETTINGS: UiSettings = {
+  theme: 'system',
+  language: 'system',
+  notifications: true,
+  favoriteModels: [],
+  lastModel: null
+}
+
+export const SETTINGS_LIMITS = {
+  maxConcurrentCreates: { min: 1, max: 32 },
+  maxConcurrentCreatesPerProvider: { min: 1, max: 32 },
+  maxConcurrentDownloads: { min: 1, max: 16 },
+  maxConcurrentDownloadsPerProvider: { min: 1, max: 16 },
+  requestsPerSecond: { min: 0.2, max: 50 }
+} as const

@@ -1,0 +1,22 @@
+// Estimated spend as the Spend screen and `comet-video` show it.
+
+export interface ModelSpend {
+  model: string
+  amount: number
+  jobs: number
+}
+
+export interface SpendSummary {
+  /** Local date, YYYY-MM-DD. */
+  today: string
+  todayTotal: number
+  monthTotal: number
+  todayByModel: ModelSpend[]
+  monthByModel: ModelSpend[]
+  lastDays: { day: string; amount: number }[]
+  /** Estimated cost of jobs accepted but not yet sent. */
+  pending: number
+  dailyBudget: number | null
+  /** Jobs sent this month whose model has no price in the catalog. */
+  unpricedJobsThisMonth: number
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest'
+import { keytarBackend, normalizeKey, SecretStore, SecretStoreError, type SecretBackend } from '../../src/main/core/secrets/secretStore'
+
+function memoryBackend(kind: SecretBackend['kind'], problem: string | null = null): SecretBackend & { value: string | null } {
+  const b = {
+    kind,
+    value: null as string | null,
+    get: async () => b.value,
+    set: async (v: string) => {
+      b.value = v
+    },
+    clear: async () => {
+      b.value = null
+    },
+    check: async () => problem
+  }
+  return b
+}
+
+describe('SecretStore', () => {
+  it('prefers COMETAPI_KEY, then the keychain', async () => {
+    const kc = memoryBackend('keychain')
+    kc.value = 'sk-from-keychain-1234'
+    expect(await new SecretStore({ envKey: ' sk-from-env-abcd \n', backends: [kc] }).getKey()).toBe('sk-from-env-abcd')
+    const store = new SecretStore({ backends: [kc] })
+    expect(await store.getKey()).toBe('sk-from-keychain-1234')
+    const st = await store.status()
+    expect(st).toMatchObject({ set: true, source: 'keychain', storage: 'keychain', last4: '1234', problem: null })
+  })
+
+  it('falls back when the keychain is unavailable and says so', async () => {
+    const kc = memoryBackend('keychain', 'No OS keychain is available (no Secret Service on D-Bus).')
+    const file = memoryBackend('encrypted-file')
+    const store = new SecretStore({ backends: [kc, file] })
+    const st = await store.setKey('  Bearer sk-pasted-key-9876  ')
+    expect(file.value).toBe('sk-pasted-key-9876')
+    expect(st).toMatchObject({ set: true, storage: 'encrypted-file', last4: '9876' })
+    expect(st.problem).toMatch(/No OS keychain/)
+  })
+
+  it('with no storage at all, setKey fails with a message naming the fix', async () => {
+    const store = new SecretStore({ backends: [memoryBackend('keychain', 'No OS keychain is available.')] })
+    await expect(store.setKey('sk-whatever-123456')).rejects.toThrow(SecretStoreError)
+    expect((await store.status()).set).toBe(false)
+  })
+
+  it('rejects keys with inner whitespace or control characters', () => {
+    expect(() => normalizeKey('sk-abc def-123456')).toThrow(/spaces/)
+    expect(() => normalizeKey('')).toThrow(/empty/)
+    expect(() => normalizeKey('sk-abc\u0007def123')).toThrow(/control/)
+    expect(normalizeKey('"sk-quoted-12345678"\n')).toBe('sk-quoted-12345678')
+  })
+
+  it('explains a missing D-Bus instead of crashing', async () => {
+    if (process.env.DBUS_SESSION_BUS_ADDRESS) return // covered by the real keychain test below
+    const backend = keytarBackend('comet-video-studio-test', 'nodbus')
+    const problem = await backend.check()
+    expect(problem).toMatch(/keychain/i)
+    const store = new SecretStore({ backends: [backend] })
+    expect((await store.status()).problem).toMatch(/keychain/i)
+  })
+})
+
+// Runs against the real Secret Service when one is there (.ci/run starts gnome-keyring under dbus-run-session).
+describe.runIf(!!process.env.DBUS_SESSION_BUS_ADDRESS)('keytar against the real OS keychain', () => {
+  it('stores, reads and clears the key', async () => {
+    const backend = keytarBackend('comet-video-studio-test', `acct-${process.pid}`)
+    expect(await backend.check()).toBeNull()
+    const store = new SecretStore({ backends: [backend] })
+    await store.setKey('sk-real-keychain-test-4321')
+    expect(await new SecretStore({ backends: [keytarBackend('comet-video-studio-test', `acct-${process.pid}`)] }).getKey()).toBe('sk-real-keychain-test-4321')
+    await store.clearKey()
+    expect(await backend.get()).toBeNull()
+  })
+})
