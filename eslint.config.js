@@ -24,6 +24,11 @@ export default tseslint.config(
     }
   },
   {
+    // Code that runs in the page: the test host's bridge, and page scripts passed to Playwright.
+    files: ['test/browser/**/*.{js,mjs,ts}', 'test/browser/host/bridge.js'],
+    languageOptions: { globals: { ...globals.browser, ...globals.node } }
+  },
+  {
     files: ['src/shared/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
@@ -31,6 +36,18 @@ export default tseslint.config(
           { group: nodePatterns, message: 'src/shared runs in every layer: no Node built-ins.' },
           { group: ['electron', 'react', 'react-dom', 'zustand'], message: 'src/shared imports nothing platform-specific.' },
           { group: ['**/main/**', '**/renderer/**', '**/preload/**', '**/cli/**', '../main/*', '../renderer/*', '../cli/*', '../preload/*'], message: 'src/shared imports nothing of ours outside shared.' }
+        ]
+      }]
+    }
+  },
+  {
+    // The services run in the browser test host too: no electron there either.
+    files: ['src/main/services/**/*.ts', 'src/main/securityPolicy.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['electron', 'electron/*'], message: 'Services are plain Node (they also run in the test host); the shell passes OS actions in.' },
+          { group: ['react', 'react-dom', 'zustand', '**/renderer/**', '**/preload/**', '**/cli/**'], message: 'Services import core and shared only.' }
         ]
       }]
     }

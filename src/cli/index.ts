@@ -57,7 +57,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP)
     return name ? EXIT.ok : EXIT.usage
   }
-  if (name === 'key') return keyCommand(makeSecrets(io.env), io, args)
+  if (name === 'key') {
+    try {
+      return await keyCommand(makeSecrets(io.env), io, args)
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err
+      io.stderr.write(`${err.message}\n`)
+      return EXIT.usage
+    }
+  }
   const command = COMMANDS[name]
   if (!command) {
     io.stderr.write(`Unknown command "${name}".\n\n${HELP}`)
@@ -121,7 +129,6 @@ export function main(): void {
       process.exit(1)
     }
   )
-}
 }
 
 if (isMain()) main()

@@ -36,6 +36,7 @@ export function makeEngine(io: CliIo, opts: { verbose?: boolean; observer?: bool
   const rps = Number(env.COMET_VIDEO_REQUESTS_PER_SECOND)
   if (Number.isFinite(rps) && rps > 0) overrides.requestsPerSecond = rps
   const prior = Number(env.COMET_VIDEO_PRIOR_SECONDS)
+  const scale = Number(env.COMET_VIDEO_BACKOFF_SCALE)
   return new Engine({
     dataDir: resolveDataDir(env),
     defaultLibraryDir: defaultLibraryDir(env),
@@ -45,6 +46,7 @@ export function makeEngine(io: CliIo, opts: { verbose?: boolean; observer?: bool
     role: opts.observer ? 'observer' : 'auto',
     // Tests and scripts against a fast fake server can say how long jobs usually take.
     durationPriorSeconds: Number.isFinite(prior) && prior > 0 ? () => prior : undefined,
-    pollTuning: Number.isFinite(prior) && prior > 0 ? { minIntervalMs: Math.max(100, prior * 100) } : undefined
+    pollTuning: Number.isFinite(prior) && prior > 0 ? { minIntervalMs: Math.max(100, prior * 100), maxIntervalMs: Math.max(1000, prior * 2000) } : undefined,
+    backoffScale: Number.isFinite(scale) && scale > 0 ? scale : undefined
   })
 }

@@ -49,6 +49,8 @@ export interface EngineOptions {
   watchIntervalMs?: number
   /** How long stop() waits for creates in flight before abandoning them (ms). */
   stopGraceMs?: number
+  /** Multiplies every retry wait (tests use a small value; Retry-After is scaled too). */
+  backoffScale?: number
 }
 
 export interface CreateJobsInput {
@@ -157,6 +159,7 @@ export class Engine {
       pause: (kind, message) => this.pause(kind, message),
       isPaused: () => this.paused !== null,
       signal: () => this.stopCtl.signal,
+      backoffScale: o.backoffScale ?? 1,
       createSignal: () => this.createCtl.signal
     }
     this.poller = new Poller(this.ctx, this.budget, { onSucceeded: () => this.downloads.pump() }, o.pollTuning)

@@ -7,7 +7,7 @@ import type { Clock, Logger } from '../ports'
 import { sleep } from '../ports'
 import { ApiError, classifyHttpFailure, classifyMalformed, classifyTransportError, redact, type ClassifyContext } from './apiError'
 import { backoffDelay, type BackoffPolicy, DEFAULT_BACKOFF } from './backoff'
-import type { BudgetClass, RequestBudget } from './requestBudget'
+import type { BudgetClass, BudgetGrant, RequestBudget } from './requestBudget'
 import { TransportError, type HttpTransport } from './transport'
 
 export const DEFAULT_BASE_URL = 'https://api.cometapi.com'
@@ -38,7 +38,7 @@ export interface CallOptions {
   signal?: AbortSignal
   freshConnection?: boolean
   /** The caller already took this request's place in the budget (the poll scheduler does). */
-  preacquired?: boolean
+  grant?: BudgetGrant
 }
 
 export interface CallResult {
@@ -112,7 +112,7 @@ export class CometClient {
     }
     const secrets = key ? [key] : []
 
-    if (!opts.preacquired) await this.o.budget.acquire(opts.cls, opts.signal)
+    const grant = opts.grant ?? (await this.o.budget.acquire(opts.cls, opts.signal))
     const started = this.o.clock.now()
     let res
     try {
@@ -125,7 +125,8 @@ export class CometClient {
         connectTimeoutMs: this.o.connectTimeoutMs ?? 15_000,
         readTimeoutMs: this.o.readTimeoutMs ?? 60_000,
         maxBodyBytes: 16 * 1024 * 1024,
-        freshConnection: opts.freshConnection
+        freshConnection: opts.freshConnection,
+        onSend: () => grant.sent()
       })
     } catch (err) {
       if (err instanceof TransportError) {

@@ -5,40 +5,58 @@ import type { Clock, TimerHandle } from '../ports'
 
 export type BudgetClass = 'urgent' | 'create' | 'poll'
 
+/** One request's place in the budget. */
+export interface BudgetGrant {
+  /**
+   * The request is going on the wire now. Its place in the window moves to this moment, so a
+   * request held up after its grant (a slow connect, a busy event loop) cannot bunch up with the
+   * next window's requests.
+   */
+  sent(): void
+}
+
 interface Waiter {
   cls: BudgetClass
-  resolve: () => void
+  resolve: (grant: BudgetGrant) => void
   reject: (reason: unknown) => void
   signal?: AbortSignal
   onAbort?: () => void
 }
 
 export class RequestBudget {
-  private grants: number[] = []
+  private grants: { t: number }[] = []
   private waiters: Waiter[] = []
   private timer: TimerHandle | null = null
   private lastServed: BudgetClass = 'poll'
   private perWindow = 1
   private windowMs = 1000
 
-  /** `marginMs` widens the window so a server measuring arrival times never sees more than the budget. */
+  private rps = 1
+
+  /**
+   * `marginMs` (default: 10% of the window, at least 100 ms) widens the window so that a server
+   * measuring arrival times — after network and scheduling jitter up to that margin — never sees
+   * more than the budget in any second.
+   */
   constructor(
     private readonly clock: Clock,
     requestsPerSecond: number,
-    private readonly marginMs = 25
+    private readonly marginMs?: number
   ) {
     this.setRate(requestsPerSecond)
   }
 
   setRate(requestsPerSecond: number): void {
-    const rps = Math.max(0.01, requestsPerSecond)
-    this.perWindow = Math.max(1, Math.floor(rps))
-    this.windowMs = (this.perWindow / rps) * 1000 + this.marginMs
+    this.rps = Math.max(0.01, requestsPerSecond)
+    this.perWindow = Math.max(1, Math.floor(this.rps))
+    const base = (this.perWindow / this.rps) * 1000
+    this.windowMs = base + (this.marginMs ?? Math.max(100, base * 0.1))
     this.pump()
   }
 
+  /** The configured budget in requests per second. */
   get rate(): number {
-    return this.perWindow / ((this.windowMs - this.marginMs) / 1000)
+    return this.rps
   }
 
   /** Number of callers waiting, by class. */
@@ -46,9 +64,9 @@ export class RequestBudget {
     return cls ? this.waiters.filter((w) => w.cls === cls).length : this.waiters.length
   }
 
-  acquire(cls: BudgetClass, signal?: AbortSignal): Promise<void> {
+  acquire(cls: BudgetClass, signal?: AbortSignal): Promise<BudgetGrant> {
     if (signal?.aborted) return Promise.reject(signal.reason)
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<BudgetGrant>((resolve, reject) => {
       const w: Waiter = { cls, resolve, reject, signal }
       if (signal) {
         w.onAbort = () => {
@@ -79,9 +97,9 @@ export class RequestBudget {
     }
     while (this.waiters.length) {
       const now = this.clock.now()
-      this.grants = this.grants.filter((t) => now - t < this.windowMs)
+      this.grants = this.grants.filter((g) => now - g.t < this.windowMs)
       if (this.grants.length >= this.perWindow) {
-        const wait = this.grants[0] + this.windowMs - now
+        const wait = Math.min(...this.grants.map((g) => g.t)) + this.windowMs - now
         this.timer = this.clock.setTimeout(() => {
           this.timer = null
           this.pump()
@@ -92,9 +110,14 @@ export class RequestBudget {
       if (!w) return
       this.waiters = this.waiters.filter((x) => x !== w)
       if (w.signal && w.onAbort) w.signal.removeEventListener('abort', w.onAbort)
-      this.grants.push(now)
+      const slot = { t: now }
+      this.grants.push(slot)
       if (w.cls !== 'urgent') this.lastServed = w.cls
-      w.resolve()
+      w.resolve({
+        sent: () => {
+          slot.t = Math.max(slot.t, this.clock.now())
+        }
+      })
     }
   }
 

@@ -18,6 +18,8 @@ export interface TransportRequest {
   maxBodyBytes: number
   /** Use a new connection: a stale keep-alive socket would make a create's outcome look unknown. */
   freshConnection?: boolean
+  /** Called when the request starts going on the wire (connected, first bytes written). */
+  onSend?: () => void
 }
 
 export interface TransportResponse {
@@ -105,6 +107,7 @@ export const nodeHttpTransport: HttpTransport = (req) =>
       const onConnect = (): void => {
         connected = true
         clearTimeout(connectTimer)
+        req.onSend?.()
         armRead()
       }
       // A reused keep-alive socket is already connected.

@@ -6,9 +6,8 @@ import { join } from 'node:path'
 import { adapterFor } from '../adapters'
 import { DownloadError, downloadFile } from '../download/downloader'
 import type { KeySource } from '../http/cometClient'
-import { backoffDelay } from '../http/backoff'
 import { AimdLimiter, LimiterPair } from './aimdLimiter'
-import { type EngineContext, errorOf, vendorName } from './engineContext'
+import { type EngineContext, errorOf, retryDelay, vendorName } from './engineContext'
 import type { JobRecord } from './jobStore'
 import type { Poller } from './poller'
 
@@ -29,6 +28,7 @@ export class Downloads {
   private attempts = new Map<string, Attempt>()
   private timers = new Set<ReturnType<EngineContext['clock']['setTimeout']>>()
   private notBefore = new Map<string, number>()
+  private wakeTimer: ReturnType<EngineContext['clock']['setTimeout']> | null = null
 
   constructor(
     private readonly ctx: EngineContext,
@@ -58,11 +58,16 @@ export class Downloads {
         "SELECT id FROM jobs WHERE state = 'downloading' ORDER BY COALESCE(result_expires_at, remote_done_at + 3600000, updated_at + 3600000) ASC LIMIT 500"
       )
       .all() as { id: string }[]
+    let nextWake = Infinity
     for (const { id } of rows) {
       if (!this.limiters.overall.canAcquire()) break
       if (this.active.has(id)) continue
       const wait = this.notBefore.get(id)
-      if (wait && wait > now) continue
+      if (wait && wait > now) {
+        // Timers can fire a hair before the clock says so: always keep a wake-up for waiting jobs.
+        nextWake = Math.min(nextWake, wait)
+        continue
+      }
       const rec = this.ctx.store.get(id)
       if (!rec || rec.view.state !== 'downloading') continue
       if (!this.limiters.canAcquire(rec.view.provider)) continue
@@ -75,6 +80,15 @@ export class Downloads {
         this.pump()
       })
     }
+    if (nextWake < Infinity) this.wakeAt(nextWake)
+  }
+
+  private wakeAt(at: number): void {
+    if (this.wakeTimer) this.ctx.clock.clearTimeout(this.wakeTimer)
+    this.wakeTimer = this.ctx.clock.setTimeout(() => {
+      this.wakeTimer = null
+      this.pump()
+    }, Math.max(5, at - this.ctx.clock.now() + 2))
   }
 
   /** Stops a download in flight (cancel, or the engine stopping); the partial file stays for resume. */
@@ -86,6 +100,8 @@ export class Downloads {
     for (const ac of this.active.values()) ac.abort(new Error('engine stopping'))
     for (const t of this.timers) this.ctx.clock.clearTimeout(t)
     this.timers.clear()
+    if (this.wakeTimer) this.ctx.clock.clearTimeout(this.wakeTimer)
+    this.wakeTimer = null
   }
 
   private later(id: string, ms: number): void {
@@ -247,7 +263,7 @@ export class Downloads {
       ctx.patch(id, { note: 'The download link expired; asking for a fresh one…' }, ['downloading'])
       void this.refresh(rec, ctx.signal())
         .then(() => this.later(id, 100))
-        .catch(() => this.later(id, backoffDelay(a.refreshes, RETRY_BACKOFF)))
+        .catch(() => this.later(id, retryDelay(ctx, a.refreshes, RETRY_BACKOFF, undefined, 500)))
       return
     }
     if (de?.kind === 'not_video') {
@@ -265,11 +281,11 @@ export class Downloads {
     }
     if (de?.kind === 'disk') {
       ctx.patch(id, { note: `Waiting: ${message}` }, ['downloading'])
-      this.later(id, DISK_WAIT_MS)
+      this.later(id, DISK_WAIT_MS * ctx.backoffScale)
       return
     }
     a.failures++
-    const delay = Math.max(500, backoffDelay(a.failures, RETRY_BACKOFF))
+    const delay = retryDelay(ctx, a.failures, RETRY_BACKOFF, undefined, 500)
     ctx.patch(id, { note: `Download interrupted (${message}); resuming in ${Math.ceil(delay / 1000)} s.` }, ['downloading'])
     this.later(id, delay)
   }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import type { EngineEvent, JobError, JobView } from '../../../shared/jobs'
 import type { Settings } from '../../../shared/settings'
 import type { Catalog } from '../catalog/catalog'
+import { backoffDelay, type BackoffPolicy } from '../http/backoff'
 import type { CometClient } from '../http/cometClient'
 import type { Library } from '../library/library'
 import type { Clock, Logger } from '../ports'
@@ -30,6 +31,8 @@ export interface EngineContext {
   isPaused(): boolean
   /** Aborted when the engine stops (polls, downloads, lookups). */
   signal(): AbortSignal
+  /** Multiplies every retry delay (1 in the app; tests shrink waits). */
+  backoffScale: number
   /** Aborted only if creates in flight outlive the stop grace period: an aborted create has an unknown outcome. */
   createSignal(): AbortSignal
 }
@@ -41,6 +44,11 @@ export function newId(prefix: string, now: number): string {
 
 export function errorOf(kind: JobError['kind'], message: string, retryable: boolean, extra: Partial<JobError> = {}): JobError {
   return { kind, message, retryable, ...extra }
+}
+
+/** A retry delay: exponential backoff with full jitter, Retry-After when given, never below `floorMs`. */
+export function retryDelay(ctx: Pick<EngineContext, 'backoffScale'>, attempt: number, policy: BackoffPolicy, retryAfterMs: number | undefined, floorMs: number): number {
+  return Math.max(floorMs, backoffDelay(attempt, policy, retryAfterMs)) * ctx.backoffScale
 }
 
 export function vendorName(rec: JobRecord): string {

@@ -6,7 +6,7 @@
 // with F the task's learned duration distribution. A task becomes due when that chance reaches
 // `threshold` (or after `maxIntervalMs`, so failures and odd tasks are still seen); among due tasks
 // the budget goes to the highest chance. Early polls of tasks that cannot be done yet are skipped.
-import type { RequestBudget } from '../http/requestBudget'
+import type { BudgetGrant, RequestBudget } from '../http/requestBudget'
 import type { Clock, TimerHandle } from '../ports'
 import { type DurationModel, lnCdf, lnQuantile, type LogNormal } from './durationModel'
 
@@ -26,8 +26,8 @@ export interface PollSchedulerOptions {
   clock: Clock
   budget: Pick<RequestBudget, 'acquire'>
   durations: DurationModel
-  /** Sends one poll; the caller updates the task (upsert/remove) from its outcome. */
-  poll: (id: string) => Promise<void>
+  /** Sends one poll in the budget place it was given; the caller updates the task (upsert/remove) from its outcome. */
+  poll: (id: string, grant: BudgetGrant) => Promise<void>
   threshold?: number
   minIntervalMs?: number
   maxIntervalMs?: number
@@ -174,8 +174,9 @@ export class PollScheduler {
         await this.sleepUntil(due)
         continue
       }
+      let grant: BudgetGrant
       try {
-        await this.o.budget.acquire('poll', this.abort.signal)
+        grant = await this.o.budget.acquire('poll', this.abort.signal)
       } catch {
         return
       }
@@ -186,7 +187,7 @@ export class PollScheduler {
       e.inFlight = true
       e.lastPolledAt = now
       void this.o
-        .poll(e.id)
+        .poll(e.id, grant)
         .catch(() => {})
         .finally(() => {
           const cur = this.tasks.get(e.id)

@@ -3,9 +3,8 @@
 import { adapterFor } from '../adapters'
 import { AdapterError, type PollResult } from '../adapters/types'
 import { ApiError } from '../http/apiError'
-import { backoffDelay } from '../http/backoff'
-import type { RequestBudget } from '../http/requestBudget'
-import { type EngineContext, errorOf, vendorName } from './engineContext'
+import type { BudgetGrant, RequestBudget } from '../http/requestBudget'
+import { type EngineContext, errorOf, retryDelay, vendorName } from './engineContext'
 import type { JobRecord } from './jobStore'
 import { PollScheduler } from './pollScheduler'
 
@@ -39,7 +38,7 @@ export class Poller {
       clock: ctx.clock,
       budget,
       durations: ctx.durations,
-      poll: (id) => this.pollOne(id),
+      poll: (id, grant) => this.pollOne(id, grant),
       ...tuning
     })
   }
@@ -89,7 +88,7 @@ export class Poller {
     return adapter.parsePoll(res.body)
   }
 
-  private async pollOne(id: string): Promise<void> {
+  private async pollOne(id: string, grant: BudgetGrant): Promise<void> {
     const { ctx } = this
     const rec = ctx.store.get(id)
     if (!rec || (rec.view.state !== 'submitted' && rec.view.state !== 'running') || !rec.view.remoteId) {
@@ -115,7 +114,7 @@ export class Poller {
       return
     }
     if (ctx.isPaused()) {
-      this.reschedule(rec, now + 30_000)
+      this.reschedule(rec, now + 30_000 * ctx.backoffScale)
       return
     }
     const adapter = adapterFor(job.provider)
@@ -124,7 +123,7 @@ export class Poller {
       // The scheduler already took this request's place in the budget.
       const res = await ctx.client.call(adapter.buildPoll(job.remoteId!, job.spec), {
         cls: 'poll',
-        preacquired: true,
+        grant,
         action: 'checking the video',
         model: job.model,
         signal: ctx.signal()
@@ -159,7 +158,7 @@ export class Poller {
       if (err.kind === 'canceled') return
       if (err.kind === 'auth' || err.kind === 'bad_base_url') {
         ctx.pause(err.kind, err.message)
-        this.reschedule(rec, now + 30_000)
+        this.reschedule(rec, now + 30_000 * ctx.backoffScale)
         return
       }
       const notFound = err.kind === 'not_found' || /task_not_exist|not[ _-]?found|not exist/i.test(err.serverMessage ?? '')
@@ -177,7 +176,7 @@ export class Poller {
     }
     const errors = rec.pollErrors + 1
     const retryAfter = err instanceof ApiError ? err.retryAfterMs : undefined
-    const delay = Math.max(1000, backoffDelay(errors, POLL_BACKOFF, retryAfter))
+    const delay = retryDelay(ctx, errors, POLL_BACKOFF, retryAfter, 1000)
     ctx.store.update(job.id, { pollErrors: errors, lastPolledAt: now }, now)
     ctx.logger.log('warn', `poll of ${job.id} failed (${err instanceof Error ? err.message : String(err)}); next try in ${Math.round(delay / 1000)} s`)
     this.reschedule(rec, now + delay)

@@ -6,10 +6,9 @@ import type { JobView } from '../../../shared/jobs'
 import { adapterFor } from '../adapters'
 import { AdapterError, type LoadedImage, type PollResult, type VideoAdapter } from '../adapters/types'
 import { ApiError } from '../http/apiError'
-import { backoffDelay } from '../http/backoff'
 import { loadImage } from '../images/imageProbe'
 import { AimdLimiter, LimiterPair } from './aimdLimiter'
-import { type EngineContext, errorOf, vendorName } from './engineContext'
+import { type EngineContext, errorOf, retryDelay, vendorName } from './engineContext'
 import type { JobRecord } from './jobStore'
 
 const CREATE_BACKOFF = { baseMs: 2000, capMs: 60_000 }
@@ -220,7 +219,7 @@ export class Submitter {
     }
     if (err.kind === 'model_unavailable') ctx.catalog.markUnavailable(job.model, err.message)
     if (err.retryable) {
-      const delay = Math.max(500, backoffDelay(rec.createAttempts, CREATE_BACKOFF, err.retryAfterMs))
+      const delay = retryDelay(ctx, rec.createAttempts, CREATE_BACKOFF, err.retryAfterMs, 500)
       ctx.patch(job.id, { state: 'queued', nextAttemptAt: ctx.clock.now() + delay, note: err.message }, ['submitting'])
       this.wakeAt(ctx.clock.now() + delay)
       return
@@ -251,7 +250,7 @@ export class Submitter {
               throw err
             }
           },
-          { attempts: 6, signal: ctx.signal(), policy: { baseMs: 1000, capMs: 20_000 } }
+          { attempts: 6, signal: ctx.signal(), policy: { baseMs: 1000 * ctx.backoffScale, capMs: 20_000 * ctx.backoffScale } }
         )
         if (found) {
           ctx.store.event(job.id, ctx.clock.now(), 'lookup', 'found')
@@ -285,7 +284,7 @@ export class Submitter {
       if (ctx.signal().aborted) return
       const rec = ctx.store.get(id)
       if (rec?.view.state === 'submitting' && !this.inFlight.has(id)) void this.resolveOrphan(rec)
-    }, 30_000)
+    }, 30_000 * ctx.backoffScale)
   }
 
   /** A job found `submitting` at start-up: its create was interrupted by a crash or quit. */

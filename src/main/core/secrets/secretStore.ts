@@ -2,18 +2,9 @@
 // fallback backend the shell provides (Electron safeStorage). The key is never logged or returned
 // to anything but the HTTP client; status() exposes only where it is and its last four characters.
 
-export type KeyStorage = 'env' | 'keychain' | 'encrypted-file'
+import type { KeyStatus, KeyStorage } from '../../../shared/keys'
 
-export interface KeyStatus {
-  set: boolean
-  /** Where the key in use comes from (null when none is set). */
-  source: KeyStorage | null
-  /** Where `setKey` will store a key. */
-  storage: KeyStorage | null
-  last4: string | null
-  /** Plain words when the preferred storage is unavailable (e.g. no OS keychain). */
-  problem: string | null
-}
+export type { KeyStatus, KeyStorage }
 
 export interface SecretBackend {
   readonly kind: Exclude<KeyStorage, 'env'>

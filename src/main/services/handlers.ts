@@ -1,0 +1,171 @@
+// One handler per contract channel, in plain Node. Payloads arrive already validated by dispatch().
+import { randomBytes } from 'node:crypto'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { basename, extname, join } from 'node:path'
+import type { z } from 'zod'
+import type { InvokeChannel, invokeChannels, ReplyOf } from '../../shared/ipc/contract'
+import type { JobSpec } from '../../shared/jobs'
+import { EngineError } from '../core/engine'
+import { probeImage } from '../core/images/imageProbe'
+import { normalizeBaseUrl } from '../core/http/cometClient'
+import { checkAgainst, inspectFiles } from './fileInspector'
+import { moveLibrary, MoveError } from './libraryMover'
+import type { Studio } from './studio'
+
+type Req<C extends InvokeChannel> = z.output<(typeof invokeChannels)[C]['req']>
+export type Handlers = { [C in InvokeChannel]: (req: Req<C>) => Promise<ReplyOf<C>> }
+
+/** An error whose message is meant for the person (shown as is in a toast). */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly code = 'user'
+  ) {
+    super(message)
+    this.name = 'UserError'
+  }
+}
+
+function safeName(name: string): string {
+  return basename(name).replace(/[^\p{L}\p{N}._ -]+/gu, '_').slice(0, 80) || 'image'
+}
+
+export function createHandlers(studio: Studio): Handlers {
+  const { engine } = studio
+  const lib = (): typeof engine.library => engine.library
+  const jobFile = (id: string): string => {
+    const job = engine.getJob(id)
+    if (!job?.file) throw new UserError('This job has no finished video yet.')
+    return job.file
+  }
+  const itemFile = (id: string): string => {
+    const item = lib().get(id)
+    if (!item) throw new UserError('That video is no longer in the library.')
+    return lib().absolutePath(item)
+  }
+
+  return {
+    'app.info': async () => ({
+      version: studio.o.version,
+      platform: studio.o.platform,
+      dataDir: studio.o.dataDir,
+      libraryDir: lib().root,
+      systemLocale: studio.o.systemLocale,
+      testHost: studio.o.testHost
+    }),
+    'key.status': () => studio.o.secrets.status(),
+    'key.set': ({ key }) => studio.setKey(key),
+    'key.clear': () => studio.o.secrets.clearKey(),
+    'engine.status': async () => engine.status(),
+    'catalog.list': async ({ refresh }) => {
+      let problem: string | null = null
+      if (refresh || engine.catalog.isStale() || !engine.catalog.models().length) {
+        try {
+          await engine.catalog.refresh()
+        } catch (err) {
+          problem = err instanceof Error ? err.message : String(err)
+        }
+      }
+      return { models: engine.catalog.models(), fetchedAt: engine.catalog.lastFetchedAt, problem }
+    },
+    'jobs.list': async ({ states, limit, offset }) => {
+      const jobs = engine.listJobs({ states, limit: limit ?? 20_000, offset, order: 'desc' })
+      return { jobs, total: engine.store.count(states) }
+    },
+    'jobs.validate': async ({ spec }) => ({ errors: await engine.validate(spec as JobSpec), estimate: engine.estimate(spec as JobSpec) }),
+    'jobs.create': ({ specs, confirmOverBudget, lineage }) => engine.createJobs({ specs: specs as JobSpec[], confirmOverBudget, lineage: lineage ?? null }),
+    'jobs.cancel': async ({ id }) => engine.cancel(id),
+    'jobs.retry': ({ id }) => engine.retry(id),
+    'jobs.duplicate': ({ id, edits }) => engine.duplicate(id, edits as Partial<JobSpec>),
+    'jobs.remix': ({ id, prompt }) => engine.remix(id, prompt),
+    'jobs.decide': async ({ id, choice }) => engine.decide(id, choice),
+    'jobs.confirmHeld': async ({ ids }) => engine.confirmHeld(ids),
+    'jobs.remove': async ({ ids }) => engine.removeJobs(ids),
+    'jobs.open': async ({ id }) => studio.o.shell.openPath(jobFile(id)),
+    'jobs.showInFolder': async ({ id }) => {
+      studio.o.shell.showItemInFolder(jobFile(id))
+      return true
+    },
+    'files.inspect': async ({ paths, model }) => inspectFiles(paths, model ? engine.catalog.resolve(model) : null, studio.tokens),
+    'files.saveFixedImage': async ({ sourceName, mime, bytes }) => {
+      const dir = studio.fixedImagesDir
+      await mkdir(dir, { recursive: true })
+      const ext = mime === 'image/png' ? '.png' : mime === 'image/webp' ? '.webp' : '.jpg'
+      const stem = safeName(sourceName).replace(extname(sourceName), '')
+      const path = join(dir, `${stem}-fixed-${randomBytes(3).toString('hex')}${ext}`)
+      await writeFile(path, bytes)
+      const info = await probeImage(path)
+      if (!info.type) throw new UserError('The fixed image could not be read back; try again.')
+      const lastModel = engine.settings.lastModel
+      return {
+        path,
+        name: basename(path),
+        token: studio.tokens.tokenFor(path),
+        info,
+        hash: randomBytes(8).toString('hex'),
+        duplicateOf: null,
+        ...checkAgainst(lastModel ? engine.catalog.resolve(lastModel) : null, info)
+      }
+    },
+    'library.list': async (q) => lib().list(q),
+    'library.get': async ({ id }) => lib().get(id),
+    'library.facets': async () => {
+      const col = (name: string): string[] =>
+        (engine.db.prepare(`SELECT DISTINCT ${name} AS v FROM library_items WHERE ${name} IS NOT NULL ORDER BY ${name}`).all() as { v: string }[]).map((r) => r.v)
+      return { models: col('model'), vendors: col('vendor'), providers: col('provider') }
+    },
+    'library.favorite': async ({ id, favorite }) => lib().setFavorite(id, favorite),
+    'library.tags': async ({ id, tags }) => lib().setTags(id, tags),
+    'library.poster': async ({ id, bytes }) => {
+      await studio.savePoster(id, bytes)
+      return lib().get(id)!
+    },
+    'library.delete': async ({ id }) => {
+      await lib().delete(id, (p) => studio.o.shell.trashItem(p))
+      studio.push('library.changed', { itemIds: [id] })
+      return true
+    },
+    'library.rescan': () => lib().rescan(),
+    'library.open': async ({ id }) => studio.o.shell.openPath(itemFile(id)),
+    'library.showInFolder': async ({ id }) => {
+      studio.o.shell.showItemInFolder(itemFile(id))
+      return true
+    },
+    'spend.summary': async () => engine.spend(),
+    'settings.get': async () => engine.settings,
+    'settings.update': async (patch) => {
+      const next = engine.updateSettings(patch.baseUrl !== undefined ? { ...patch, baseUrl: normalizeBaseUrl(patch.baseUrl) } : patch)
+      studio.push('settings.changed', next)
+      return next
+    },
+    'settings.chooseFolder': () => studio.o.shell.chooseFolder(),
+    'settings.moveLibrary': async ({ to }) => {
+      const from = lib().root
+      // Stop downloads while files move; the engine resumes them in the new place.
+      await engine.stop()
+      try {
+        const result = await moveLibrary(from, to)
+        const settings = engine.updateSettings({ libraryDir: to })
+        await lib().rescan()
+        studio.push('settings.changed', settings)
+        studio.push('library.changed', { itemIds: [] })
+        const skipped = result.skipped.length ? ` ${result.skipped.length} file(s) were left in the old folder because the new one already had files with those names.` : ''
+        return { ok: true, moved: result.moved, message: `Moved ${result.moved} file(s) to ${to}.${skipped}`, settings }
+      } catch (err) {
+        const message = err instanceof MoveError ? err.message : `Could not move the library: ${err instanceof Error ? err.message : String(err)}. Nothing was lost; the library stays at ${from}.`
+        return { ok: false, moved: 0, message, settings: engine.settings }
+      } finally {
+        engine.start()
+      }
+    },
+    'shell.openExternal': async ({ url }) => {
+      if (!/^https?:\/\//i.test(url)) throw new UserError('Only web links (http/https) can be opened.')
+      await studio.o.shell.openExternal(url)
+      return true
+    }
+  }
+}
+
+export function isUserFacing(err: unknown): err is Error {
+  return err instanceof UserError || err instanceof EngineError
+}

@@ -1,0 +1,130 @@
+// Serves library videos, posters and dropped-image thumbnails to the renderer, with HTTP Range so
+// <video> can seek. Plain web Request → Response: Electron's protocol.handle and the browser test
+// host both call it. Nothing outside the library folder (or a path the user dropped) is served.
+import { createReadStream } from 'node:fs'
+import { realpath, stat } from 'node:fs/promises'
+import { extname, relative, sep, isAbsolute } from 'node:path'
+import { Readable } from 'node:stream'
+import { resolveInside } from '../core/library/naming'
+
+const TYPES: Record<string, string> = {
+  '.mp4': 'video/mp4',
+  '.m4v': 'video/mp4',
+  '.mov': 'video/quicktime',
+  '.webm': 'video/webm',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.bmp': 'image/bmp'
+}
+
+export interface MediaSources {
+  libraryRoot(): string
+  /** Poster path relative to the library root, for a library item id. */
+  posterOf(id: string): string | null
+  /** Absolute path of a dropped image, for its opaque token. */
+  imageOf(token: string): string | null
+}
+
+function plain(status: number, text: string): Response {
+  return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } })
+}
+
+async function isInside(root: string, abs: string): Promise<boolean> {
+  // Symlinks inside the library must not lead out of it.
+  const [r, a] = await Promise.all([realpath(root), realpath(abs)])
+  const rel = relative(r, a)
+  return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel)
+}
+
+/** Parses `bytes=a-b`, `bytes=a-`, `bytes=-n` for a file of `size` bytes; null when unsatisfiable. */
+export function parseRange(header: string | null, size: number): { start: number; end: number } | 'none' | null {
+  if (!header) return 'none'
+  const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim())
+  if (!m || (m[1] === '' && m[2] === '')) return 'none'
+  let start: number
+  let end: number
+  if (m[1] === '') {
+    const n = Number(m[2])
+    if (n === 0) return null
+    start = Math.max(0, size - n)
+    end = size - 1
+  } else {
+    start = Number(m[1])
+    end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1)
+  }
+  if (start >= size || start > end) return null
+  return { start, end }
+}
+
+async function serveFile(abs: string, request: Request): Promise<Response> {
+  let st
+  try {
+    st = await stat(abs)
+  } catch {
+    return plain(404, 'Not found')
+  }
+  if (!st.isFile()) return plain(404, 'Not found')
+  const type = TYPES[extname(abs).toLowerCase()] ?? 'application/octet-stream'
+  const range = parseRange(request.headers.get('range'), st.size)
+  const common = { 'content-type': type, 'accept-ranges': 'bytes', 'cache-control': 'no-cache', 'last-modified': st.mtime.toUTCString() }
+  if (range === null) return new Response(null, { status: 416, headers: { ...common, 'content-range': `bytes */${st.size}` } })
+  const head = request.method === 'HEAD'
+  if (range === 'none') {
+    const body = head || st.size === 0 ? null : (Readable.toWeb(createReadStream(abs)) as ReadableStream<Uint8Array>)
+    return new Response(body, { status: 200, headers: { ...common, 'content-length': String(st.size) } })
+  }
+  const body = head ? null : (Readable.toWeb(createReadStream(abs, { start: range.start, end: range.end })) as ReadableStream<Uint8Array>)
+  return new Response(body, {
+    status: 206,
+    headers: { ...common, 'content-length': String(range.end - range.start + 1), 'content-range': `bytes ${range.start}-${range.end}/${st.size}` }
+  })
+}
+
+/**
+ * Routes: `/library/<file name>`, `/poster/<item id>`, `/image/<token>`. `pathname` is the part
+ * after the scheme's host (Electron: media://library/…, test host: http://127.0.0.1:port/media/library/…).
+ */
+export async function serveMedia(request: Request, pathname: string, sources: MediaSources): Promise<Response> {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'Method not allowed')
+  let parts: string[]
+  try {
+    parts = pathname.replace(/^\/+/, '').split('/').map(decodeURIComponent)
+  } catch {
+    return plain(400, 'Bad path')
+  }
+  const [kind, ...rest] = parts
+  const root = sources.libraryRoot()
+  if (kind === 'library') {
+    const rel = rest.join('/')
+    // Downloads in flight, the trash and posters are not library videos.
+    if (/^\.(partial|trash)(\/|$)/.test(rel)) return plain(403, 'Forbidden')
+    const abs = resolveInside(root, rel)
+    if (!abs) return plain(403, 'Forbidden')
+    try {
+      if (!(await isInside(root, abs))) return plain(403, 'Forbidden')
+    } catch {
+      return plain(404, 'Not found')
+    }
+    return serveFile(abs, request)
+  }
+  if (kind === 'poster' && rest.length === 1) {
+    const rel = sources.posterOf(rest[0])
+    const abs = rel ? resolveInside(root, rel) : null
+    if (!abs) return plain(404, 'No poster')
+    try {
+      if (!(await isInside(root, abs))) return plain(403, 'Forbidden')
+    } catch {
+      return plain(404, 'No poster')
+    }
+    return serveFile(abs, request)
+  }
+  if (kind === 'image' && rest.length === 1) {
+    const abs = sources.imageOf(rest[0])
+    if (!abs) return plain(404, 'Unknown image')
+    return serveFile(abs, request)
+  }
+  return plain(404, 'Not found')
+}

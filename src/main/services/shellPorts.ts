@@ -1,0 +1,15 @@
+// What the handlers need from the desktop (Electron) or from the browser test host: OS actions
+// that have no meaning inside plain Node.
+export interface ShellPorts {
+  /** Opens a file with the OS default app. */
+  openPath(path: string): Promise<boolean>
+  showItemInFolder(path: string): void
+  /** Moves a file to the OS trash. */
+  trashItem(path: string): Promise<void>
+  /** The OS folder picker; null when canceled. */
+  chooseFolder(): Promise<string | null>
+  /** Opens an http(s) URL in the browser. */
+  openExternal(url: string): Promise<void>
+  /** A desktop notification; `onClick` focuses the job. */
+  notify(title: string, body: string, onClick: () => void): void
+}

@@ -1,0 +1,26 @@
+// The only bridge between the renderer and main: a typed client built from the contract's channel
+// names. No raw ipcRenderer reaches the page.
+import { contextBridge, ipcRenderer, webUtils } from 'electron'
+import { EVENT_CHANNELS, INVOKE_CHANNELS, wireName, type StudioApi, type WireResult } from '../shared/ipc/contract'
+
+const api: StudioApi = {
+  async invoke(channel, request) {
+    if (!INVOKE_CHANNELS.includes(channel)) throw new Error(`Unknown request ${String(channel)}`)
+    const result = (await ipcRenderer.invoke(wireName(channel), request)) as WireResult<never>
+    if (result.ok) return result.value
+    throw new Error(result.error.message)
+  },
+  on(event, listener) {
+    if (!EVENT_CHANNELS.includes(event)) throw new Error(`Unknown event ${String(event)}`)
+    const wrapped = (_e: Electron.IpcRendererEvent, payload: unknown): void => listener(payload as never)
+    ipcRenderer.on(wireName(event), wrapped)
+    return () => {
+      ipcRenderer.removeListener(wireName(event), wrapped)
+    }
+  },
+  pathForFile: (file) => webUtils.getPathForFile(file),
+  // media://library/<file>, media://poster/<id>, media://image/<token>
+  mediaBase: 'media:/'
+}
+
+contextBridge.exposeInMainWorld('api', api)

@@ -1,0 +1,101 @@
+// Start-up: ask main for everything the first screen needs, then keep it fresh from events.
+import { errorMessage, invoke, onEvent } from './api'
+import { resolveLanguage, useLang } from './i18n'
+import type { Settings } from './shared'
+import { navigate, useApp } from './store/app'
+import { useJobs } from './store/jobs'
+import { useLibrary } from './store/library'
+import { forgetLibraryItems } from './store/mediaCache'
+import { useSpend } from './store/spend'
+
+export function applySettings(settings: Settings): void {
+  useApp.setState({ settings })
+  applyLanguage()
+  applyTheme()
+}
+
+export function applyLanguage(): void {
+  const { settings, info } = useApp.getState()
+  useLang.getState().setLang(resolveLanguage(settings?.language, info?.systemLocale ?? navigator.language))
+}
+
+const darkQuery = typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null
+
+export function applyTheme(): void {
+  const setting = useApp.getState().settings?.theme ?? 'system'
+  const dark = setting === 'dark' || (setting === 'system' && (darkQuery?.matches ?? false))
+  document.documentElement.dataset.theme = dark ? 'dark' : 'light'
+}
+
+export async function loadCatalog(refresh = false): Promise<void> {
+  useApp.setState((s) => ({ catalog: { ...s.catalog, loading: true } }))
+  try {
+    const reply = await invoke('catalog.list', refresh ? { refresh: true } : {}, { quiet: true })
+    useApp.setState({ catalog: { models: reply.models, fetchedAt: reply.fetchedAt, problem: reply.problem, loading: false, error: null } })
+  } catch (error) {
+    useApp.setState((s) => ({ catalog: { ...s.catalog, loading: false, error: errorMessage(error) } }))
+  }
+}
+
+export async function loadJobs(): Promise<void> {
+  try {
+    const page = await invoke('jobs.list', { limit: 20_000 }, { quiet: true })
+    useJobs.getState().load(page.jobs)
+  } catch (error) {
+    useJobs.getState().fail(errorMessage(error))
+  }
+}
+
+export async function refreshKey(): Promise<void> {
+  try {
+    const key = await invoke('key.status', {}, { quiet: true })
+    useApp.setState({ key })
+  } catch {
+    // Keep what we had; the settings screen shows the status it can.
+  }
+}
+
+let started = false
+
+export async function boot(): Promise<void> {
+  if (started) return
+  started = true
+  darkQuery?.addEventListener('change', applyTheme)
+  subscribe()
+  const [info, key, settings, engine] = await Promise.allSettled([
+    invoke('app.info', {}, { quiet: true }),
+    invoke('key.status', {}, { quiet: true }),
+    invoke('settings.get', {}, { quiet: true }),
+    invoke('engine.status', {}, { quiet: true })
+  ])
+  useApp.setState({
+    info: info.status === 'fulfilled' ? info.value : null,
+    key: key.status === 'fulfilled' ? key.value : null,
+    engine: engine.status === 'fulfilled' ? engine.value : null
+  })
+  if (settings.status === 'fulfilled') applySettings(settings.value)
+  else {
+    applyLanguage()
+    applyTheme()
+  }
+  if (key.status === 'fulfilled' && !key.value.set) navigate({ name: 'firstRun' })
+  void loadCatalog()
+  void loadJobs()
+  void useLibrary.getState().loadFacets()
+}
+
+function subscribe(): void {
+  onEvent('jobs.changed', (patch) => useJobs.getState().apply(patch))
+  onEvent('engine.status', (engine) => useApp.setState({ engine }))
+  onEvent('settings.changed', (settings) => applySettings(settings))
+  onEvent('catalog.changed', () => void loadCatalog())
+  onEvent('spend.changed', () => {
+    if (useSpend.getState().summary) void useSpend.getState().load()
+  })
+  onEvent('library.changed', ({ itemIds }) => {
+    forgetLibraryItems(itemIds)
+    const lib = useLibrary.getState()
+    if (lib.total !== null) void lib.refreshItems(itemIds)
+  })
+  onEvent('focus.job', ({ id }) => navigate({ name: 'queue', focusId: id, nonce: Date.now() }))
+}

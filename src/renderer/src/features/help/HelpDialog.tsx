@@ -1,0 +1,67 @@
+import type { ReactElement } from 'react'
+import { Kbd } from '../../components/Feedback'
+import { Modal } from '../../components/Modal'
+import { useT, type MessageKey } from '../../i18n'
+import { useApp } from '../../store/app'
+
+const mac = typeof navigator !== 'undefined' && navigator.platform.toLowerCase().includes('mac')
+const MOD = mac ? '⌘' : 'Ctrl'
+
+const GROUPS: { title: MessageKey; rows: [string[], MessageKey][] }[] = [
+  {
+    title: 'help.general',
+    rows: [
+      [['?'], 'help.openHelp'],
+      [[MOD, '1…7'], 'help.switchScreen'],
+      [['Tab'], 'help.moveFocus'],
+      [['Esc'], 'help.closeDialog']
+    ]
+  },
+  {
+    title: 'help.compose',
+    rows: [
+      [[MOD, 'Enter'], 'help.submit'],
+      [['/'], 'help.focusSearch']
+    ]
+  },
+  {
+    title: 'help.player',
+    rows: [
+      [['Space'], 'help.playPause'],
+      [['←', '→'], 'help.seek5'],
+      [['J'], 'help.back10'],
+      [['K'], 'help.pause'],
+      [['L'], 'help.forward10'],
+      [['F'], 'help.fullscreen'],
+      [['M'], 'help.mute']
+    ]
+  }
+]
+
+export function HelpDialog(): ReactElement {
+  const t = useT()
+  const close = (): void => useApp.getState().setHelpOpen(false)
+  return (
+    <Modal title={t('help.title')} onClose={close} onSubmit={close} testId="help-dialog" wide>
+      <div className="help-grid">
+        {GROUPS.map((g) => (
+          <section key={g.title}>
+            <h3 className="section-label">{t(g.title)}</h3>
+            <dl className="shortcut-list">
+              {g.rows.map(([keys, label]) => (
+                <div key={label} className="shortcut-row">
+                  <dt>{t(label)}</dt>
+                  <dd>
+                    {keys.map((k) => (
+                      <Kbd key={k}>{k}</Kbd>
+                    ))}
+                  </dd>
+                </div>
+              ))}
+            </dl>
+          </section>
+        ))}
+      </div>
+    </Modal>
+  )
+}

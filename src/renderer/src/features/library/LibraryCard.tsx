@@ -1,0 +1,95 @@
+import { memo, useEffect, useRef, type ReactElement } from 'react'
+import { mediaUrl } from '../../api'
+import { IconButton } from '../../components/Button'
+import { Icon } from '../../components/Icon'
+import { useLang, useT } from '../../i18n'
+import { formatAgo, formatBytes, formatClock } from '../../lib/format'
+import { posterQueue } from '../../lib/posterMaker'
+import type { LibraryItem } from '../../shared'
+import { navigate } from '../../store/app'
+import { deleteItem, setFavorite, showItemInFolder } from './libraryActions'
+
+export const LibraryCard = memo(function LibraryCard({ item, now }: { item: LibraryItem; now: number }): ReactElement {
+  const t = useT()
+  const lang = useLang((s) => s.lang)
+  const ref = useRef<HTMLDivElement>(null)
+
+  // A card without a poster asks for one only while it is actually visible.
+  useEffect(() => {
+    if (item.poster || !ref.current) return
+    const el = ref.current
+    const id = item.id
+    const observer = new IntersectionObserver((entries) => {
+      for (const e of entries) {
+        if (e.isIntersecting) posterQueue.show(id)
+        else posterQueue.hide(id)
+      }
+    })
+    observer.observe(el)
+    return () => {
+      observer.disconnect()
+      posterQueue.hide(id)
+    }
+  }, [item.id, item.poster])
+
+  const open = (): void => navigate({ name: 'player', itemId: item.id, back: 'library' })
+  return (
+    <div className="lib-card" ref={ref} data-testid="library-card" data-item-id={item.id}>
+      <button type="button" className="lib-poster" onClick={open} aria-label={t('library.play', { prompt: item.prompt || item.fileName })}>
+        {item.poster ? (
+          <img src={`${mediaUrl('poster', item.id)}?v=${encodeURIComponent(item.poster)}`} alt="" loading="lazy" draggable={false} />
+        ) : (
+          <span className="lib-poster-empty" aria-hidden="true">
+            <Icon name="film" size={22} />
+          </span>
+        )}
+        <span className="lib-play" aria-hidden="true">
+          <Icon name="play" size={18} filled />
+        </span>
+        {item.durationS ? <span className="lib-duration mono">{formatClock(item.durationS * 1000)}</span> : null}
+      </button>
+      <div className="lib-overlay-actions">
+        <IconButton
+          icon="star"
+          size="sm"
+          filled={item.favorite}
+          className={`lib-fav ${item.favorite ? 'is-on' : ''}`}
+          label={item.favorite ? t('library.unfavorite') : t('library.favorite')}
+          aria-pressed={item.favorite}
+          data-testid="library-favorite"
+          onClick={() => void setFavorite(item, !item.favorite)}
+        />
+      </div>
+      <div className="lib-meta">
+        <p className="lib-prompt" title={item.prompt}>
+          {item.prompt || <span className="muted">{t('queue.noPrompt')}</span>}
+        </p>
+        <div className="lib-sub">
+          <span className="lib-model" title={item.model}>
+            {item.model}
+          </span>
+          <span className="lib-dot">·</span>
+          <span>{formatAgo(item.completedAt, now, lang)}</span>
+          <span className="lib-dot">·</span>
+          <span>{formatBytes(item.bytes)}</span>
+          <span className="lib-card-actions">
+            <IconButton icon="folder" size="sm" label={t('common.showInFolder')} onClick={() => showItemInFolder(item)} />
+            <IconButton icon="trash" size="sm" className="danger-hover" label={t('library.delete')} onClick={() => void deleteItem(item)} data-testid="library-delete" />
+          </span>
+        </div>
+      </div>
+    </div>
+  )
+})
+
+export function LibraryCardSkeleton(): ReactElement {
+  return (
+    <div className="lib-card lib-card-skeleton" aria-hidden="true">
+      <div className="lib-poster skeleton" />
+      <div className="lib-meta">
+        <div className="skeleton skeleton-line" />
+        <div className="skeleton skeleton-line short" />
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,208 @@
+import { useVirtualizer } from '@tanstack/react-virtual'
+import { useEffect, useRef, useState, type ReactElement } from 'react'
+import { attempt } from '../../api'
+import { Button } from '../../components/Button'
+import { EmptyState, ErrorPanel, Loading } from '../../components/Feedback'
+import { Icon } from '../../components/Icon'
+import { ScreenHeader } from '../../components/ScreenHeader'
+import { useLang, useT, type MessageKey } from '../../i18n'
+import { formatNumber } from '../../lib/format'
+import { useDebounced } from '../../lib/useDebounced'
+import { columnsFor, useWidth } from '../../lib/useWidth'
+import { LIBRARY_SORTS } from '../../shared'
+import type { LibrarySort } from '../../shared'
+import { navigate } from '../../store/app'
+import { useLibrary } from '../../store/library'
+import { activeFilterCount, defaultFilters } from '../../store/libraryModel'
+import { toastSuccess } from '../../store/toasts'
+import { LibraryCard, LibraryCardSkeleton } from './LibraryCard'
+
+const CARD_MIN = 220
+const GAP = 14
+const META_HEIGHT = 64
+
+export function LibraryScreen(): ReactElement {
+  const t = useT()
+  const lang = useLang((s) => s.lang)
+  const { filters, total, error, facets, setFilters, reload } = useLibrary()
+  const [search, setSearch] = useState(filters.search)
+  const debounced = useDebounced(search, 250)
+  const searchRef = useRef<HTMLInputElement>(null)
+
+  useEffect(() => {
+    if (useLibrary.getState().total === null) reload()
+  }, [reload])
+
+  useEffect(() => {
+    if (debounced !== useLibrary.getState().filters.search) setFilters({ search: debounced })
+  }, [debounced, setFilters])
+
+  // "/" focuses the search box.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.key === '/' && !(e.target instanceof HTMLInputElement) && !(e.target instanceof HTMLTextAreaElement) && !document.querySelector('dialog[open]')) {
+        e.preventDefault()
+        searchRef.current?.focus()
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [])
+
+  const filtered = activeFilterCount(filters) > 0 || filters.search.trim() !== ''
+  return (
+    <div className="screen screen-library" data-testid="library-screen">
+      <ScreenHeader title={t('library.title')} subtitle={total !== null ? t('library.count', { count: total, n: formatNumber(total, lang) }) : undefined}>
+        <div className="search-box search-box-wide">
+          <Icon name="search" />
+          <input
+            ref={searchRef}
+            className="input input-search"
+            type="search"
+            placeholder={t('library.search')}
+            aria-label={t('library.search')}
+            value={search}
+            data-testid="library-search"
+            onChange={(e) => setSearch(e.target.value)}
+          />
+        </div>
+        <Button
+          icon="retry"
+          onClick={async () => {
+            const r = await attempt('library.rescan', {})
+            if (r) {
+              toastSuccess(t('library.rescanned', { added: r.added, updated: r.updated, removed: r.removed }))
+              reload()
+            }
+          }}
+          data-testid="library-rescan"
+        >
+          {t('library.rescan')}
+        </Button>
+      </ScreenHeader>
+      <div className="filter-bar" role="toolbar" aria-label={t('library.filters')}>
+        <select className="select select-sm" aria-label={t('library.model')} value={filters.models[0] ?? ''} onChange={(e) => setFilters({ models: e.target.value ? [e.target.value] : [] })} data-testid="library-model-filter">
+          <option value="">{t('library.allModels')}</option>
+          {facets.models.map((m) => (
+            <option key={m} value={m}>
+              {m}
+            </option>
+          ))}
+        </select>
+        <select className="select select-sm" aria-label={t('library.vendor')} value={filters.vendors[0] ?? ''} onChange={(e) => setFilters({ vendors: e.target.value ? [e.target.value] : [] })} data-testid="library-vendor-filter">
+          <option value="">{t('library.allVendors')}</option>
+          {facets.vendors.map((v) => (
+            <option key={v} value={v}>
+              {v}
+            </option>
+          ))}
+        </select>
+        <label className="date-filter">
+          <span>{t('library.from')}</span>
+          <input type="date" className="input input-sm" value={filters.from} max={filters.to || undefined} onChange={(e) => setFilters({ from: e.target.value })} data-testid="library-from" />
+        </label>
+        <label className="date-filter">
+          <span>{t('library.to')}</span>
+          <input type="date" className="input input-sm" value={filters.to} min={filters.from || undefined} onChange={(e) => setFilters({ to: e.target.value })} data-testid="library-to" />
+        </label>
+        <button type="button" className={`chip ${filters.favorite ? 'is-on' : ''}`} aria-pressed={filters.favorite} onClick={() => setFilters({ favorite: !filters.favorite })} data-testid="library-favorites">
+          <Icon name="star" size={13} filled={filters.favorite} />
+          {t('library.favorites')}
+        </button>
+        {filtered ? (
+          <button
+            type="button"
+            className="link link-sm"
+            onClick={() => {
+              setSearch('')
+              setFilters({ ...defaultFilters, sort: filters.sort })
+            }}
+          >
+            {t('library.clearFilters')}
+          </button>
+        ) : null}
+        <span className="filter-spacer" />
+        <label className="sort-label">
+          <span>{t('library.sort')}</span>
+          <select className="select select-sm" value={filters.sort} onChange={(e) => setFilters({ sort: e.target.value as LibrarySort })} data-testid="library-sort">
+            {LIBRARY_SORTS.map((s) => (
+              <option key={s} value={s}>
+                {t(`library.sort.${s}` as MessageKey)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {error && total === null ? (
+        <ErrorPanel message={error} onRetry={reload} />
+      ) : total === null ? (
+        <Loading label={t('library.loading')} />
+      ) : total === 0 ? (
+        filtered ? (
+          <EmptyState icon="search" title={t('library.noMatch')} body={t('library.noMatchBody')} testId="library-empty">
+            <Button
+              onClick={() => {
+                setSearch('')
+                setFilters({ ...defaultFilters, sort: filters.sort })
+              }}
+            >
+              {t('library.clearFilters')}
+            </Button>
+          </EmptyState>
+        ) : (
+          <EmptyState icon="library" title={t('library.emptyTitle')} body={t('library.emptyBody')} testId="library-empty">
+            <Button variant="primary" icon="compose" onClick={() => navigate({ name: 'compose' })}>
+              {t('queue.startCompose')}
+            </Button>
+          </EmptyState>
+        )
+      ) : (
+        <LibraryGrid total={total} />
+      )}
+    </div>
+  )
+}
+
+function LibraryGrid({ total }: { total: number }): ReactElement {
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const width = useWidth(scrollRef)
+  const items = useLibrary((s) => s.items)
+  const ensure = useLibrary((s) => s.ensure)
+  const cols = columnsFor(width - 8, CARD_MIN, GAP)
+  const cardW = width > 0 ? (width - 8 - GAP * (cols - 1)) / cols : CARD_MIN
+  const rowH = Math.round((cardW * 9) / 16) + META_HEIGHT + GAP
+  const rows = Math.ceil(total / cols)
+  const [now] = useState(() => Date.now())
+  const virtualizer = useVirtualizer({
+    count: rows,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowH,
+    overscan: 2
+  })
+  useEffect(() => {
+    virtualizer.measure()
+  }, [rowH, virtualizer])
+  const virtualRows = virtualizer.getVirtualItems()
+  const first = virtualRows[0]?.index ?? 0
+  const last = virtualRows[virtualRows.length - 1]?.index ?? 0
+  useEffect(() => {
+    ensure(first * cols, (last + 1) * cols - 1)
+  }, [first, last, cols, ensure, total])
+
+  return (
+    <div className="virtual-scroll lib-scroll" ref={scrollRef} data-testid="library-grid">
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }} role="list">
+        {virtualRows.map((row) => (
+          <div key={row.key} className="lib-row" style={{ transform: `translateY(${row.start}px)`, height: rowH - GAP, gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`, gap: GAP }}>
+            {Array.from({ length: cols }, (_, c) => {
+              const index = row.index * cols + c
+              if (index >= total) return <div key={c} />
+              const item = items[index]
+              return <div key={item?.id ?? `s${index}`} role="listitem">{item ? <LibraryCard item={item} now={now} /> : <LibraryCardSkeleton />}</div>
+            })}
+          </div>
+        ))}
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,33 @@
+import type { ReactElement } from 'react'
+import { Button } from '../../components/Button'
+import { Icon } from '../../components/Icon'
+import { useT } from '../../i18n'
+import { navigate, useApp } from '../../store/app'
+
+/** Shown on every screen while the engine is paused (key rejected, wrong base URL, no key). */
+export function EngineBanner(): ReactElement | null {
+  const t = useT()
+  const paused = useApp((s) => s.engine?.paused ?? null)
+  const catalogProblem = useApp((s) => s.catalog.problem)
+  if (!paused) {
+    if (!catalogProblem) return null
+    return (
+      <div className="banner banner-info" role="status" data-testid="offline-banner">
+        <Icon name="info" />
+        <p>{t('banner.offline', { problem: catalogProblem })}</p>
+      </div>
+    )
+  }
+  const title = paused.kind === 'auth' ? t('banner.authTitle') : paused.kind === 'bad_base_url' ? t('banner.baseUrlTitle') : t('banner.noKeyTitle')
+  return (
+    <div className="banner banner-warn" role="alert" data-testid="engine-banner">
+      <Icon name="alert" />
+      <p>
+        <strong>{title}</strong> {paused.message}
+      </p>
+      <Button size="sm" variant="primary" onClick={() => navigate({ name: 'settings', section: paused.kind === 'bad_base_url' ? 'engine' : 'key' })} data-testid="banner-settings">
+        {t('banner.openSettings')}
+      </Button>
+    </div>
+  )
+}

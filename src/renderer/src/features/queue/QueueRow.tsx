@@ -1,0 +1,141 @@
+// One queue row. It selects its own job by id, so a patch to another job does not re-render it.
+import { memo, type ReactElement } from 'react'
+import { Button, IconButton } from '../../components/Button'
+import { ProgressBar, StateBadge } from '../../components/Feedback'
+import { useLang, useT, type TFunction } from '../../i18n'
+import { formatBytes, formatClock, formatMoney } from '../../lib/format'
+import { useNow } from '../../lib/useNow'
+import { isTerminal, type JobView } from '../../shared'
+import { useJobs } from '../../store/jobs'
+import { cancelJob, copyTaskId, decideJob, duplicateIntoCompose, openJob, retryJob, sendHeldJob, showJobInFolder } from './jobActions'
+import { JobThumb } from './JobThumb'
+
+export const ROW_HEIGHT = 76
+
+export const QueueRow = memo(function QueueRow({ id, focused, style }: { id: string; focused: boolean; style: React.CSSProperties }): ReactElement | null {
+  const job = useJobs((s) => s.byId.get(id))
+  const t = useT()
+  const lang = useLang((s) => s.lang)
+  if (!job) return null
+  const line = lineOf(job, t)
+  return (
+    <div className={`queue-row ${focused ? 'is-focused' : ''}`} style={style} data-testid="queue-row" data-job-id={job.id} data-state={job.state} role="listitem" aria-label={`${job.model}: ${job.spec.prompt}`}>
+      <JobThumb job={job} />
+      <div className="queue-main">
+        <div className="queue-title">
+          <span className="queue-model">{job.model}</span>
+          {job.vendor ? <span className="queue-vendor">{job.vendor}</span> : null}
+          {job.lineage ? <span className="tag">{t(`lineage.${job.lineage}`)}</span> : null}
+          {job.estimatedCost !== null ? <span className="queue-cost">{formatMoney(job.estimatedCost, lang)}</span> : null}
+        </div>
+        <p className="queue-prompt" title={job.spec.prompt}>
+          {job.spec.prompt || <span className="muted">{t('queue.noPrompt')}</span>}
+        </p>
+        {line ? (
+          <p className={`queue-line queue-line-${line.tone}`} title={line.text} data-testid="job-line">
+            {line.text}
+          </p>
+        ) : null}
+      </div>
+      <div className="queue-progress">
+        <div className="queue-progress-head">
+          <StateBadge state={job.state} />
+          {isTerminal(job.state) ? <FinishedTime job={job} /> : <Elapsed job={job} />}
+        </div>
+        <ProgressCell job={job} />
+      </div>
+      <div className="queue-actions">
+        <RowActions job={job} />
+      </div>
+    </div>
+  )
+})
+
+function lineOf(job: JobView, t: TFunction): { text: string; tone: 'error' | 'warn' | 'muted' } | null {
+  if (job.error && (job.state === 'failed' || job.state === 'needs_decision' || job.state === 'canceled')) {
+    return { text: job.state === 'canceled' ? job.error.message : `${t(`errorKind.${job.error.kind}`)} — ${job.error.message}`, tone: job.state === 'failed' ? 'error' : 'muted' }
+  }
+  if (job.note) return { text: job.note, tone: job.state === 'needs_decision' || job.state === 'held' ? 'warn' : 'muted' }
+  if (job.state === 'needs_decision') return { text: t('queue.decisionExplain'), tone: 'warn' }
+  if (job.state === 'held') return { text: t('queue.heldExplain'), tone: 'warn' }
+  if (job.error) return { text: job.error.message, tone: 'muted' }
+  return null
+}
+
+function ProgressCell({ job }: { job: JobView }): ReactElement | null {
+  const t = useT()
+  if (job.state === 'downloading') {
+    const pct = job.downloadTotal ? (job.downloadedBytes / job.downloadTotal) * 100 : null
+    return (
+      <div className="progress-cell">
+        <ProgressBar value={pct} label={t('queue.download')} tone="ok" testId="download-progress" />
+        <span className="progress-text mono">
+          {formatBytes(job.downloadedBytes)}
+          {job.downloadTotal ? ` / ${formatBytes(job.downloadTotal)}` : ''}
+        </span>
+      </div>
+    )
+  }
+  if (job.state === 'running' || job.state === 'submitted' || job.state === 'submitting') {
+    return (
+      <div className="progress-cell">
+        <ProgressBar value={job.state === 'running' ? job.progress : null} label={t('queue.generation')} testId="job-progress" />
+        <span className="progress-text mono">{job.progress !== null && job.state === 'running' ? `${Math.round(job.progress)}%` : ''}</span>
+      </div>
+    )
+  }
+  return null
+}
+
+function Elapsed({ job }: { job: JobView }): ReactElement {
+  const now = useNow()
+  const t = useT()
+  const start = job.submittedAt ?? job.createdAt
+  const eta = job.etaAt !== null && (job.state === 'running' || job.state === 'submitted') ? job.etaAt - now : null
+  return (
+    <span className="queue-time mono" data-testid="job-elapsed">
+      {formatClock(now - start)}
+      {eta !== null ? <span className="queue-eta"> · {eta > 0 ? t('queue.eta', { time: formatClock(eta) }) : t('queue.etaSoon')}</span> : null}
+    </span>
+  )
+}
+
+function FinishedTime({ job }: { job: JobView }): ReactElement | null {
+  if (!job.completedAt) return null
+  return <span className="queue-time mono">{formatClock(job.completedAt - (job.submittedAt ?? job.createdAt))}</span>
+}
+
+function RowActions({ job }: { job: JobView }): ReactElement {
+  const t = useT()
+  const s = job.state
+  const active = s === 'queued' || s === 'submitting' || s === 'submitted' || s === 'running' || s === 'downloading'
+  return (
+    <>
+      {s === 'needs_decision' ? (
+        <>
+          <Button size="sm" variant="primary" onClick={() => void decideJob(job, 'resubmit')} data-testid="job-resubmit">
+            {t('queue.resubmit')}
+          </Button>
+          <Button size="sm" onClick={() => void decideJob(job, 'dismiss')} data-testid="job-dismiss">
+            {t('queue.dismiss')}
+          </Button>
+        </>
+      ) : null}
+      {s === 'held' ? (
+        <Button size="sm" variant="primary" icon="send" onClick={() => void sendHeldJob(job)} data-testid="job-send">
+          {t('queue.send')}
+        </Button>
+      ) : null}
+      {s === 'completed' ? (
+        <>
+          <IconButton icon="play" size="sm" label={t('queue.open')} onClick={() => openJob(job)} data-testid="job-open" />
+          <IconButton icon="folder" size="sm" label={t('common.showInFolder')} onClick={() => showJobInFolder(job)} data-testid="job-show" />
+        </>
+      ) : null}
+      {s === 'failed' || s === 'canceled' ? <IconButton icon="retry" size="sm" label={t('queue.retry')} onClick={() => void retryJob(job)} data-testid="job-retry" /> : null}
+      {s !== 'needs_decision' ? <IconButton icon="duplicate" size="sm" label={t('queue.duplicate')} onClick={() => void duplicateIntoCompose(job)} data-testid="job-duplicate" /> : null}
+      {job.remoteId && s !== 'needs_decision' ? <IconButton icon="hash" size="sm" label={t('queue.copyId')} onClick={() => void copyTaskId(job)} data-testid="job-copy-id" /> : null}
+      {active || s === 'held' ? <IconButton icon="x" size="sm" variant="ghost" className="danger-hover" label={t('queue.cancel')} onClick={() => void cancelJob(job)} data-testid="job-cancel" /> : null}
+    </>
+  )
+}

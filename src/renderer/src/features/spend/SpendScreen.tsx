@@ -1,0 +1,172 @@
+import { useEffect, useId, useState, type ReactElement } from 'react'
+import { attempt } from '../../api'
+import { Button } from '../../components/Button'
+import { EmptyState, ErrorPanel, Loading, ProgressBar } from '../../components/Feedback'
+import { Icon } from '../../components/Icon'
+import { ScreenHeader } from '../../components/ScreenHeader'
+import { useLang, useT } from '../../i18n'
+import { formatMoney } from '../../lib/format'
+import type { ModelSpend } from '../../shared'
+import { useApp } from '../../store/app'
+import { useSpend } from '../../store/spend'
+import { toastSuccess } from '../../store/toasts'
+import { SpendChart } from './SpendChart'
+
+export function SpendScreen(): ReactElement {
+  const t = useT()
+  const lang = useLang((s) => s.lang)
+  const { summary, loading, error, load } = useSpend()
+  useEffect(() => {
+    void load()
+  }, [load])
+  return (
+    <div className="screen screen-spend" data-testid="spend-screen">
+      <ScreenHeader title={t('spend.title')} subtitle={t('spend.estimateNote')}>
+        <Button icon="retry" onClick={() => void load()} busy={loading && summary !== null}>
+          {t('common.refresh')}
+        </Button>
+      </ScreenHeader>
+      {!summary && error ? (
+        <ErrorPanel message={error} onRetry={() => void load()} />
+      ) : !summary ? (
+        <Loading />
+      ) : (
+        <div className="spend-scroll">
+          <div className="stat-row">
+            <Stat label={t('spend.today')} value={formatMoney(summary.todayTotal, lang)} testId="spend-today">
+              {summary.dailyBudget !== null ? (
+                <>
+                  <ProgressBar value={summary.dailyBudget > 0 ? (summary.todayTotal / summary.dailyBudget) * 100 : 100} label={t('spend.ofBudget')} tone={summary.todayTotal > summary.dailyBudget ? 'warn' : 'accent'} />
+                  <span className="stat-sub">{t('spend.ofCap', { amount: formatMoney(summary.dailyBudget, lang) })}</span>
+                </>
+              ) : (
+                <span className="stat-sub">{t('spend.noCap')}</span>
+              )}
+            </Stat>
+            <Stat label={t('spend.month')} value={formatMoney(summary.monthTotal, lang)} testId="spend-month">
+              <span className="stat-sub">{t('spend.monthJobs', { count: summary.monthByModel.reduce((n, m) => n + m.jobs, 0) })}</span>
+            </Stat>
+            <Stat label={t('spend.pending')} value={formatMoney(summary.pending, lang)} testId="spend-pending">
+              <span className="stat-sub">{t('spend.pendingSub')}</span>
+            </Stat>
+            <BudgetEditor />
+          </div>
+          {summary.unpricedJobsThisMonth > 0 ? (
+            <div className="notice notice-info" role="note">
+              <Icon name="info" />
+              <p className="notice-text">{t('spend.unpriced', { count: summary.unpricedJobsThisMonth })}</p>
+            </div>
+          ) : null}
+          <section className="card">
+            <div className="card-head">
+              <h2 className="section-label">{t('spend.lastDays', { count: summary.lastDays.length })}</h2>
+              {summary.dailyBudget !== null ? (
+                <span className="legend">
+                  <span className="legend-dash" /> {t('spend.dailyCap')}
+                </span>
+              ) : null}
+            </div>
+            {summary.lastDays.some((d) => d.amount > 0) ? <SpendChart days={summary.lastDays} budget={summary.dailyBudget} today={summary.today} /> : <p className="hint chart-empty">{t('spend.noSpendYet')}</p>}
+          </section>
+          <div className="two-col">
+            <ModelTable title={t('spend.todayByModel')} rows={summary.todayByModel} testId="spend-today-table" />
+            <ModelTable title={t('spend.monthByModel')} rows={summary.monthByModel} testId="spend-month-table" />
+          </div>
+        </div>
+      )}
+    </div>
+  )
+}
+
+function Stat({ label, value, children, testId }: { label: string; value: string; children?: React.ReactNode; testId?: string }): ReactElement {
+  return (
+    <div className="card stat" data-testid={testId}>
+      <span className="stat-label">{label}</span>
+      <span className="stat-value">{value}</span>
+      {children}
+    </div>
+  )
+}
+
+function ModelTable({ title, rows, testId }: { title: string; rows: ModelSpend[]; testId: string }): ReactElement {
+  const t = useT()
+  const lang = useLang((s) => s.lang)
+  const max = Math.max(0, ...rows.map((r) => r.amount))
+  return (
+    <section className="card" data-testid={testId}>
+      <h2 className="section-label">{title}</h2>
+      {rows.length === 0 ? (
+        <EmptyState icon="spend" title={t('spend.none')} />
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">{t('field.model')}</th>
+              <th scope="col" className="num">
+                {t('spend.jobs')}
+              </th>
+              <th scope="col" className="num">
+                {t('spend.amount')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.model}>
+                <td>
+                  <span className="mono">{r.model}</span>
+                  <span className="share-bar" style={{ width: `${max > 0 ? (r.amount / max) * 100 : 0}%` }} aria-hidden="true" />
+                </td>
+                <td className="num">{r.jobs}</td>
+                <td className="num">{formatMoney(r.amount, lang)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  )
+}
+
+function BudgetEditor(): ReactElement {
+  const t = useT()
+  const budget = useApp((s) => s.settings?.dailyBudget ?? null)
+  const [value, setValue] = useState(budget === null ? '' : String(budget))
+  const [busy, setBusy] = useState(false)
+  const id = useId()
+  useEffect(() => setValue(budget === null ? '' : String(budget)), [budget])
+  const parsed = value.trim() === '' ? null : Number(value)
+  const invalid = parsed !== null && (!Number.isFinite(parsed) || parsed < 0 || parsed > 1_000_000)
+  const save = async (): Promise<void> => {
+    if (invalid) return
+    setBusy(true)
+    const s = await attempt('settings.update', { dailyBudget: parsed })
+    setBusy(false)
+    if (s) {
+      useApp.setState({ settings: s })
+      void useSpend.getState().load()
+      toastSuccess(parsed === null ? t('spend.capRemoved') : t('spend.capSaved'))
+    }
+  }
+  return (
+    <form
+      className="card stat budget-editor"
+      onSubmit={(e) => {
+        e.preventDefault()
+        void save()
+      }}
+    >
+      <label className="stat-label" htmlFor={id}>
+        {t('spend.dailyCap')}
+      </label>
+      <div className="number-row">
+        <span className="input-currency">$</span>
+        <input id={id} className={`input input-number ${invalid ? 'is-invalid' : ''}`} inputMode="decimal" placeholder={t('spend.noCapShort')} value={value} onChange={(e) => setValue(e.target.value)} data-testid="budget-input" />
+        <Button type="submit" size="sm" variant="primary" busy={busy} disabled={invalid || parsed === budget} data-testid="budget-save">
+          {t('common.save')}
+        </Button>
+      </div>
+      <span className="stat-sub">{invalid ? t('spend.capInvalid') : t('spend.capHint')}</span>
+    </form>
+  )
+}

@@ -1,0 +1,44 @@
+// Center-crop math for "Resize/crop to W×H": the largest region of the source with the target's
+// shape, centred, then scaled to exactly the target size.
+export interface CropRect {
+  sx: number
+  sy: number
+  sw: number
+  sh: number
+}
+
+export function centerCrop(srcW: number, srcH: number, targetW: number, targetH: number): CropRect {
+  if (srcW <= 0 || srcH <= 0 || targetW <= 0 || targetH <= 0) throw new Error('sizes must be positive')
+  const target = targetW / targetH
+  const source = srcW / srcH
+  if (Math.abs(source - target) < 1e-9) return { sx: 0, sy: 0, sw: srcW, sh: srcH }
+  if (source > target) {
+    // Too wide: keep the full height, trim the sides.
+    const sw = Math.max(1, Math.round(srcH * target))
+    return { sx: Math.floor((srcW - sw) / 2), sy: 0, sw, sh: srcH }
+  }
+  const sh = Math.max(1, Math.round(srcW / target))
+  return { sx: 0, sy: Math.floor((srcH - sh) / 2), sw: srcW, sh }
+}
+
+/** The fixed copy keeps JPEG for photos (smaller) and PNG for everything else (lossless). */
+export function fixedMime(sourceType: string | null): 'image/png' | 'image/jpeg' {
+  return sourceType === 'jpeg' ? 'image/jpeg' : 'image/png'
+}
+
+/** JPEG quality steps tried, best first, until a poster fits the byte budget. */
+export const POSTER_QUALITIES: readonly number[] = [0.82, 0.7, 0.58, 0.45, 0.32]
+export const POSTER_MAX_BYTES = 200 * 1024
+
+/** Poster dimensions: the video's shape, no wider than `maxWidth`. */
+export function posterSize(videoW: number, videoH: number, maxWidth = 480): { width: number; height: number } {
+  if (videoW <= 0 || videoH <= 0) return { width: maxWidth, height: Math.round((maxWidth * 9) / 16) }
+  const scale = Math.min(1, maxWidth / videoW)
+  return { width: Math.max(1, Math.round(videoW * scale)), height: Math.max(1, Math.round(videoH * scale)) }
+}
+
+/** Where to grab the poster frame: half a second in, or the middle of a shorter clip. */
+export function posterTime(duration: number): number {
+  if (!Number.isFinite(duration) || duration <= 0) return 0
+  return Math.min(0.5, duration / 2)
+}

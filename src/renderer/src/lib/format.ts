@@ -1,0 +1,81 @@
+// Numbers, money, sizes and times as people read them, in the current language.
+import type { Lang } from '../i18n'
+
+/** Money: estimates are shown with 2 decimals, or up to 3 below 10 cents so $0.032 is not $0.03. */
+export function formatMoney(amount: number | null | undefined, lang: Lang, currency = 'USD'): string {
+  if (amount === null || amount === undefined || !Number.isFinite(amount)) return '—'
+  const abs = Math.abs(amount)
+  const digits = abs > 0 && abs < 0.1 ? 3 : 2
+  try {
+    return new Intl.NumberFormat(lang, { style: 'currency', currency, currencyDisplay: 'narrowSymbol', minimumFractionDigits: 2, maximumFractionDigits: digits }).format(amount)
+  } catch {
+    return `${amount.toFixed(digits)} ${currency}`
+  }
+}
+
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || !Number.isFinite(bytes)) return '—'
+  if (bytes < 1024) return `${bytes} B`
+  const units = ['KB', 'MB', 'GB', 'TB']
+  let v = bytes / 1024
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return `${v >= 100 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`
+}
+
+/** 75_000 → "1:15", 3_725_000 → "1:02:05". */
+export function formatClock(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000))
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = total % 60
+  const mm = h > 0 ? String(m).padStart(2, '0') : String(m)
+  return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`
+}
+
+export function formatDateTime(ms: number | null | undefined, lang: Lang): string {
+  if (!ms) return '—'
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms))
+}
+
+export function formatDate(ms: number, lang: Lang): string {
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium' }).format(new Date(ms))
+}
+
+/** "3 min ago" style, falling back to a date after a week. */
+export function formatAgo(ms: number, now: number, lang: Lang): string {
+  const diff = Math.round((ms - now) / 1000)
+  const abs = Math.abs(diff)
+  const rtf = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' })
+  if (abs < 45) return rtf.format(0, 'second')
+  if (abs < 3600) return rtf.format(Math.round(diff / 60), 'minute')
+  if (abs < 86400) return rtf.format(Math.round(diff / 3600), 'hour')
+  if (abs < 7 * 86400) return rtf.format(Math.round(diff / 86400), 'day')
+  return formatDate(ms, lang)
+}
+
+export function formatNumber(n: number, lang: Lang): string {
+  return new Intl.NumberFormat(lang).format(n)
+}
+
+/** The price label of a catalog model: "$0.08/s" or "$0.25/video"; null when unpriced. */
+export function priceParts(pricing: { perSecond: number | null; perRequest: number | null; currency: string | null }): { amount: number; per: 'second' | 'video' } | null {
+  if (pricing.perSecond !== null && pricing.perSecond !== undefined) return { amount: pricing.perSecond, per: 'second' }
+  if (pricing.perRequest !== null && pricing.perRequest !== undefined) return { amount: pricing.perRequest, per: 'video' }
+  return null
+}
+
+/** The last path segment of a local path, for either separator. */
+export function baseName(path: string): string {
+  const parts = path.split(/[\\/]/)
+  return parts[parts.length - 1] || path
+}
+
+/** ISO currency code from the catalog's currency text ("USD", "USD / M Tokens"), defaulting to USD. */
+export function currencyCode(text: string | null | undefined): string {
+  const m = /^[A-Z]{3}/.exec(text ?? '')
+  return m ? m[0] : 'USD'
+}

@@ -1,0 +1,44 @@
+// "Resize/crop to W×H": decode the image from the media route, centre-crop it to the target's
+// shape, scale to exactly W×H, encode, and have main save the copy next to the original.
+import { invoke, mediaUrl } from '../api'
+import type { ImageCard } from '../shared'
+import { useMediaCache } from '../store/mediaCache'
+import { centerCrop, fixedMime } from './crop'
+
+function loadImage(src: string): Promise<HTMLImageElement> {
+  return new Promise((resolve, reject) => {
+    const img = new Image()
+    img.crossOrigin = 'anonymous'
+    img.decoding = 'async'
+    img.onload = () => resolve(img)
+    img.onerror = () => reject(new Error('The image could not be loaded for resizing.'))
+    img.src = src
+  })
+}
+
+function toBlob(canvas: HTMLCanvasElement, mime: string): Promise<Blob> {
+  return new Promise((resolve, reject) => {
+    canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('The resized image could not be encoded.'))), mime, 0.92)
+  })
+}
+
+export async function fixImage(card: ImageCard): Promise<ImageCard> {
+  if (!card.fix) throw new Error('Nothing to fix.')
+  const { width, height } = card.fix
+  const img = await loadImage(mediaUrl('image', card.token))
+  const crop = centerCrop(img.naturalWidth, img.naturalHeight, width, height)
+  const canvas = document.createElement('canvas')
+  canvas.width = width
+  canvas.height = height
+  const ctx = canvas.getContext('2d')
+  if (!ctx) throw new Error('The image could not be drawn.')
+  ctx.imageSmoothingEnabled = true
+  ctx.imageSmoothingQuality = 'high'
+  ctx.drawImage(img, crop.sx, crop.sy, crop.sw, crop.sh, 0, 0, width, height)
+  const mime = fixedMime(card.info.type)
+  const blob = await toBlob(canvas, mime)
+  const bytes = new Uint8Array(await blob.arrayBuffer())
+  const fixed = await invoke('files.saveFixedImage', { sourceName: card.name, mime, bytes }, { quiet: true })
+  useMediaCache.getState().rememberCards([fixed])
+  return fixed
+}

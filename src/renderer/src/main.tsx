@@ -1,0 +1,48 @@
+// Entry: wait for window.api (the preload sets it at once; a test host may set it a moment
+// later), then boot the stores and render.
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import './theme.css'
+import { App } from './App'
+import { boot } from './boot'
+
+declare global {
+  interface Window {
+    /** Set by a host that installs window.api later than the first script: call to start the app. */
+    __cvsStart?: () => void
+  }
+}
+
+function start(): void {
+  const root = document.getElementById('root')
+  if (!root) return
+  void boot()
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>
+  )
+}
+
+function waitForApi(): void {
+  if (window.api) {
+    start()
+    return
+  }
+  let done = false
+  const go = (): void => {
+    if (done || !window.api) return
+    done = true
+    start()
+  }
+  window.__cvsStart = go
+  window.addEventListener('cvs:api-ready', go)
+  const timer = window.setInterval(() => {
+    if (window.api) {
+      window.clearInterval(timer)
+      go()
+    }
+  }, 25)
+}
+
+waitForApi()

@@ -1,0 +1,30 @@
+// The renderer's one doorway to src/shared: types, the contract and the same validation the engine runs.
+export type {
+  AppInfo,
+  CatalogReply,
+  CancelReply,
+  CreateJobsReply,
+  EventChannel,
+  EventOf,
+  ImageCard,
+  InspectReply,
+  InvokeChannel,
+  JobsChanged,
+  JobsPage,
+  MoveLibraryReply,
+  RejectedFile,
+  ReplyOf,
+  RequestOf,
+  StudioApi,
+  ValidateReply
+} from '../../shared/ipc/contract'
+export type { EngineStatus, GenerationMode, JobError, JobSpec, JobState, JobView, ProviderFamily } from '../../shared/jobs'
+export { ACTIVE_STATES, TERMINAL_STATES, isTerminal } from '../../shared/jobs'
+export type { KeyStatus, KeyStorage, KeyTestResult } from '../../shared/keys'
+export type { LibraryItem, LibraryPage, LibraryQuery, LibrarySort } from '../../shared/library'
+export { LIBRARY_SORTS } from '../../shared/library'
+export type { CatalogModel, ChoiceRule, FieldError, ImageInfo, ModelRules, RangeRule } from '../../shared/modelTypes'
+export type { LanguageSetting, Settings, ThemeSetting } from '../../shared/settings'
+export { DEFAULT_ENGINE_SETTINGS, SETTINGS_LIMITS } from '../../shared/settings'
+export type { SpendSummary, ModelSpend } from '../../shared/spend'
+export { applyDefaults, estimateCost, fieldsOf, validateSpec } from '../../shared/validation'

@@ -1,0 +1,62 @@
+// App-wide state: what main told us about the app, the key, the engine, settings and the catalog,
+// plus the current screen.
+import { create } from 'zustand'
+import type { AppInfo, CatalogModel, EngineStatus, KeyStatus, Settings } from '../shared'
+
+export type ScreenName = 'compose' | 'batch' | 'compare' | 'queue' | 'library' | 'spend' | 'settings'
+
+export type Route =
+  | { name: Exclude<ScreenName, 'queue' | 'settings'> }
+  | { name: 'queue'; focusId?: string; nonce?: number }
+  | { name: 'settings'; section?: 'key' | 'library' | 'engine' | 'appearance' }
+  | { name: 'player'; itemId: string; back: ScreenName }
+  | { name: 'firstRun' }
+
+export interface CatalogState {
+  models: CatalogModel[]
+  fetchedAt: number | null
+  problem: string | null
+  loading: boolean
+  /** The catalog could not be loaded at all (no cached copy). */
+  error: string | null
+}
+
+interface AppState {
+  info: AppInfo | null
+  key: KeyStatus | null
+  engine: EngineStatus | null
+  settings: Settings | null
+  catalog: CatalogState
+  route: Route
+  helpOpen: boolean
+  /** The user chose to look around without a key (library works offline). */
+  skippedKey: boolean
+  navigate(route: Route): void
+  setHelpOpen(open: boolean): void
+}
+
+export const useApp = create<AppState>((set) => ({
+  info: null,
+  key: null,
+  engine: null,
+  settings: null,
+  catalog: { models: [], fetchedAt: null, problem: null, loading: true, error: null },
+  route: { name: 'compose' },
+  helpOpen: false,
+  skippedKey: false,
+  navigate(route) {
+    set({ route })
+  },
+  setHelpOpen(helpOpen) {
+    set({ helpOpen })
+  }
+}))
+
+export function navigate(route: Route): void {
+  useApp.getState().navigate(route)
+}
+
+export function modelById(id: string | null | undefined): CatalogModel | undefined {
+  if (!id) return undefined
+  return useApp.getState().catalog.models.find((m) => m.id === id)
+}

@@ -1,0 +1,184 @@
+// Pure job-list logic: a Map by id plus ids ordered newest first, patched in place of a reload.
+// Unchanged jobs keep their object identity, so a row selecting its own job re-renders only
+// when that job changed.
+import type { JobState, JobView, JobsChanged } from '../shared'
+
+export interface JobsData {
+  byId: Map<string, JobView>
+  /** Newest first (createdAt desc, then id desc for a stable order). */
+  order: string[]
+  counts: Record<JobState, number>
+}
+
+export const ALL_STATES: readonly JobState[] = [
+  'held',
+  'queued',
+  'submitting',
+  'submitted',
+  'running',
+  'downloading',
+  'completed',
+  'failed',
+  'canceled',
+  'needs_decision'
+]
+
+export function emptyCounts(): Record<JobState, number> {
+  return Object.fromEntries(ALL_STATES.map((s) => [s, 0])) as Record<JobState, number>
+}
+
+export function emptyJobs(): JobsData {
+  return { byId: new Map(), order: [], counts: emptyCounts() }
+}
+
+/** Newer first; ties broken by id so two jobs created in the same millisecond keep one order. */
+export function compareJobs(a: JobView, b: JobView): number {
+  if (a.createdAt !== b.createdAt) return b.createdAt - a.createdAt
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0
+}
+
+export function jobsFromList(list: JobView[]): JobsData {
+  const byId = new Map<string, JobView>()
+  const counts = emptyCounts()
+  for (const job of list) {
+    const old = byId.get(job.id)
+    if (old) counts[old.state]--
+    byId.set(job.id, job)
+    counts[job.state]++
+  }
+  const order = [...byId.values()].sort(compareJobs).map((j) => j.id)
+  return { byId, order, counts }
+}
+
+/** Index where `job` belongs in `order` (binary search on the newest-first order). */
+function insertionIndex(order: string[], byId: Map<string, JobView>, job: JobView): number {
+  let lo = 0
+  let hi = order.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    const other = byId.get(order[mid])
+    if (other && compareJobs(other, job) < 0) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/**
+ * Applies one `jobs.changed` patch. A job older than the one held (by updatedAt) is ignored, so a
+ * patch that raced the initial `jobs.list` cannot roll a row back. Returns the same object when
+ * nothing changed.
+ */
+export function applyJobsChanged(data: JobsData, patch: JobsChanged): JobsData {
+  let byId: Map<string, JobView> | null = null
+  let order = data.order
+  let orderCopied = false
+  let counts: Record<JobState, number> | null = null
+  const removedIds = new Set<string>()
+  const writable = (): Map<string, JobView> => (byId ??= new Map(data.byId))
+  const tally = (): Record<JobState, number> => (counts ??= { ...data.counts })
+
+  for (const id of patch.removed) {
+    const current = (byId ?? data.byId).get(id)
+    if (!current) continue
+    writable().delete(id)
+    tally()[current.state]--
+    removedIds.add(id)
+  }
+  if (removedIds.size > 0) {
+    order = order.filter((id) => !removedIds.has(id))
+    orderCopied = true
+  }
+  for (const job of patch.jobs) {
+    if (removedIds.has(job.id)) continue
+    const map = byId ?? data.byId
+    const current = map.get(job.id)
+    if (current && current.updatedAt > job.updatedAt) continue
+    if (current === job) continue
+    writable().set(job.id, job)
+    const c = tally()
+    if (current) {
+      c[current.state]--
+      c[job.state]++
+      if (current.createdAt === job.createdAt) continue
+      order = (orderCopied ? order : order.slice()).filter((id) => id !== job.id)
+      orderCopied = true
+    } else {
+      c[job.state]++
+    }
+    if (!orderCopied) {
+      order = order.slice()
+      orderCopied = true
+    }
+    order.splice(insertionIndex(order, writable(), job), 0, job.id)
+  }
+  if (!byId && order === data.order) return data
+  return { byId: byId ?? data.byId, order, counts: counts ?? data.counts }
+}
+
+/** Jobs still on their way: the number on the Queue badge. */
+export function activeCount(counts: Record<JobState, number>): number {
+  return counts.held + counts.queued + counts.submitting + counts.submitted + counts.running + counts.downloading + counts.needs_decision
+}
+
+export type QueueFilter = 'all' | 'active' | 'attention' | 'completed' | 'failed' | 'canceled'
+
+export const QUEUE_FILTERS: readonly QueueFilter[] = ['all', 'active', 'attention', 'completed', 'failed', 'canceled']
+
+const FILTER_STATES: Record<Exclude<QueueFilter, 'all'>, readonly JobState[]> = {
+  active: ['queued', 'submitting', 'submitted', 'running', 'downloading'],
+  attention: ['held', 'needs_decision'],
+  completed: ['completed'],
+  failed: ['failed'],
+  canceled: ['canceled']
+}
+
+export function statesOf(filter: QueueFilter): readonly JobState[] | null {
+  return filter === 'all' ? null : FILTER_STATES[filter]
+}
+
+export function filterCount(counts: Record<JobState, number>, filter: QueueFilter): number {
+  const states = statesOf(filter) ?? ALL_STATES
+  return states.reduce((n, s) => n + counts[s], 0)
+}
+
+/** Ids in order whose job matches the filter and the text (model, prompt, remote id). */
+export function filterJobIds(data: JobsData, filter: QueueFilter, text = ''): string[] {
+  const states = statesOf(filter)
+  const needle = text.trim().toLowerCase()
+  if (!states && !needle) return data.order
+  const out: string[] = []
+  for (const id of data.order) {
+    const job = data.byId.get(id)
+    if (!job) continue
+    if (states && !states.includes(job.state)) continue
+    if (needle && !matchesText(job, needle)) continue
+    out.push(id)
+  }
+  return out
+}
+
+function matchesText(job: JobView, needle: string): boolean {
+  return (
+    job.model.toLowerCase().includes(needle) ||
+    job.spec.prompt.toLowerCase().includes(needle) ||
+    (job.remoteId ?? '').toLowerCase().includes(needle) ||
+    job.id.toLowerCase().includes(needle)
+  )
+}
+
+/** Finished jobs that "Clear finished" removes from the queue (the videos stay in the library). */
+export function finishedIds(data: JobsData): string[] {
+  const out: string[] = []
+  for (const id of data.order) {
+    const s = data.byId.get(id)?.state
+    if (s === 'completed' || s === 'failed' || s === 'canceled') out.push(id)
+  }
+  return out
+}
+
+export function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}

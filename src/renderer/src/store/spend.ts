@@ -1,0 +1,25 @@
+import { create } from 'zustand'
+import { errorMessage, invoke } from '../api'
+import type { SpendSummary } from '../shared'
+
+interface SpendState {
+  summary: SpendSummary | null
+  loading: boolean
+  error: string | null
+  load(): Promise<void>
+}
+
+export const useSpend = create<SpendState>((set) => ({
+  summary: null,
+  loading: false,
+  error: null,
+  async load() {
+    set({ loading: true })
+    try {
+      const summary = await invoke('spend.summary', {}, { quiet: true })
+      set({ summary, loading: false, error: null })
+    } catch (error) {
+      set({ loading: false, error: errorMessage(error) })
+    }
+  }
+}))

@@ -1,0 +1,178 @@
+// The one IPC contract between the renderer and main. Every channel is declared once here: its
+// name, the zod schema of its request and the type of its reply. Main registers handlers from
+// this table and validates every payload; preload builds the typed client from the names; the
+// renderer imports only types.
+import type { z } from 'zod'
+import type { EngineStatus, JobSpec, JobView } from '../jobs'
+import type { KeyStatus, KeyTestResult } from '../keys'
+import type { LibraryItem, LibraryPage, RescanReport } from '../library'
+import type { CatalogModel, FieldError, ImageInfo } from '../modelTypes'
+import type { Settings } from '../settings'
+import type { SpendSummary } from '../spend'
+import * as s from './schemas'
+
+/** Phantom value carrying a reply type. */
+function reply<T>(): T {
+  return undefined as T
+}
+
+export interface AppInfo {
+  version: string
+  platform: string
+  dataDir: string
+  libraryDir: string
+  /** Where the system language points (the renderer follows it when the setting is `system`). */
+  systemLocale: string
+  /** True in the test host (no Electron): a few native-only actions are simulated. */
+  testHost: boolean
+}
+
+export interface CatalogReply {
+  models: CatalogModel[]
+  fetchedAt: number
+  /** Why the list could not be refreshed (offline); the cached list still works. */
+  problem: string | null
+}
+
+export interface JobsPage {
+  jobs: JobView[]
+  total: number
+}
+
+export interface ValidateReply {
+  errors: FieldError[]
+  estimate: number | null
+}
+
+export type CreateJobsReply =
+  | { ok: true; jobs: JobView[]; held: boolean; estimate: number | null; note: string | null }
+  | { ok: false; errors: { index: number; errors: FieldError[] }[] }
+
+export interface CancelReply {
+  job: JobView
+  message: string
+}
+
+/** One dropped image, ready to become a job. */
+export interface ImageCard {
+  path: string
+  name: string
+  /** Opaque token for the media route that serves this image's thumbnail. */
+  token: string
+  info: ImageInfo
+  /** First 16 hex chars of the content's SHA-256: the same image dropped twice is noticed. */
+  hash: string
+  /** Path of an earlier card with the same content, when this one is a duplicate. */
+  duplicateOf: string | null
+  /** Problems against the chosen model (empty = usable as is). */
+  problems: FieldError[]
+  /** The model wants another pixel size and the app can resize/crop to it. */
+  fix: { width: number; height: number } | null
+}
+
+export interface RejectedFile {
+  path: string
+  name: string
+  /** Stable code the renderer translates: `notImage`, `unreadable`, `tooMany`, `symlinkLoop`, `empty`… */
+  code: string
+  reason: string
+}
+
+export interface InspectReply {
+  cards: ImageCard[]
+  rejected: RejectedFile[]
+  /** Folders walked, files seen. */
+  scanned: { folders: number; files: number }
+}
+
+export interface MoveLibraryReply {
+  ok: boolean
+  moved: number
+  message: string
+  settings: Settings
+}
+
+export const invokeChannels = {
+  'app.info': { req: s.emptySchema, res: reply<AppInfo>() },
+  'key.status': { req: s.emptySchema, res: reply<KeyStatus>() },
+  /** Tests the key against the API, then stores it. The key goes in; it never comes back. */
+  'key.set': { req: s.keySetSchema, res: reply<KeyTestResult>() },
+  'key.clear': { req: s.emptySchema, res: reply<KeyStatus>() },
+  'engine.status': { req: s.emptySchema, res: reply<EngineStatus>() },
+  'catalog.list': { req: s.catalogListSchema, res: reply<CatalogReply>() },
+  'jobs.list': { req: s.jobsListSchema, res: reply<JobsPage>() },
+  'jobs.validate': { req: s.validateSchema, res: reply<ValidateReply>() },
+  'jobs.create': { req: s.createJobsSchema, res: reply<CreateJobsReply>() },
+  'jobs.cancel': { req: s.idSchema, res: reply<CancelReply>() },
+  'jobs.retry': { req: s.idSchema, res: reply<CreateJobsReply>() },
+  'jobs.duplicate': { req: s.duplicateSchema, res: reply<CreateJobsReply>() },
+  'jobs.remix': { req: s.remixSchema, res: reply<CreateJobsReply>() },
+  'jobs.decide': { req: s.decideSchema, res: reply<JobView>() },
+  'jobs.confirmHeld': { req: s.idsSchema, res: reply<JobView[]>() },
+  'jobs.remove': { req: s.idsSchema, res: reply<number>() },
+  'jobs.open': { req: s.idSchema, res: reply<boolean>() },
+  'jobs.showInFolder': { req: s.idSchema, res: reply<boolean>() },
+  'files.inspect': { req: s.inspectFilesSchema, res: reply<InspectReply>() },
+  'files.saveFixedImage': { req: s.saveFixedImageSchema, res: reply<ImageCard>() },
+  'library.list': { req: s.libraryListSchema, res: reply<LibraryPage>() },
+  'library.get': { req: s.idSchema, res: reply<LibraryItem | null>() },
+  'library.facets': { req: s.emptySchema, res: reply<{ models: string[]; vendors: string[]; providers: string[] }>() },
+  'library.favorite': { req: s.favoriteSchema, res: reply<LibraryItem>() },
+  'library.tags': { req: s.tagsSchema, res: reply<LibraryItem>() },
+  'library.poster': { req: s.posterSchema, res: reply<LibraryItem>() },
+  'library.delete': { req: s.idSchema, res: reply<boolean>() },
+  'library.rescan': { req: s.emptySchema, res: reply<RescanReport>() },
+  'library.open': { req: s.idSchema, res: reply<boolean>() },
+  'library.showInFolder': { req: s.idSchema, res: reply<boolean>() },
+  'spend.summary': { req: s.emptySchema, res: reply<SpendSummary>() },
+  'settings.get': { req: s.emptySchema, res: reply<Settings>() },
+  'settings.update': { req: s.settingsUpdateSchema, res: reply<Settings>() },
+  /** Opens the OS folder picker; null when the user cancels. */
+  'settings.chooseFolder': { req: s.emptySchema, res: reply<string | null>() },
+  'settings.moveLibrary': { req: s.moveLibrarySchema, res: reply<MoveLibraryReply>() },
+  'shell.openExternal': { req: s.openExternalSchema, res: reply<boolean>() }
+} as const
+
+/** Patches pushed to the renderer; coalesced in main (a few per second at most). */
+export interface JobsChanged {
+  jobs: JobView[]
+  removed: string[]
+}
+
+export const eventChannels = {
+  'jobs.changed': reply<JobsChanged>(),
+  'engine.status': reply<EngineStatus>(),
+  'library.changed': reply<{ itemIds: string[] }>(),
+  'catalog.changed': reply<null>(),
+  'spend.changed': reply<null>(),
+  'settings.changed': reply<Settings>(),
+  /** A notification was clicked: show this job. */
+  'focus.job': reply<{ id: string }>()
+} as const
+
+export type InvokeChannel = keyof typeof invokeChannels
+export type EventChannel = keyof typeof eventChannels
+export type RequestOf<C extends InvokeChannel> = z.input<(typeof invokeChannels)[C]['req']>
+export type ReplyOf<C extends InvokeChannel> = (typeof invokeChannels)[C]['res']
+export type EventOf<E extends EventChannel> = (typeof eventChannels)[E]
+
+export const INVOKE_CHANNELS = Object.keys(invokeChannels) as InvokeChannel[]
+export const EVENT_CHANNELS = Object.keys(eventChannels) as EventChannel[]
+
+/** The IPC channel name on the wire. */
+export const wireName = (c: string): string => `cvs:${c}`
+
+/** What an invoke resolves to on the wire: errors travel as data so their message survives. */
+export type WireResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string; field?: string } }
+
+/** The API the preload script exposes as `window.api`, and the browser test host imitates. */
+export interface StudioApi {
+  invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ReplyOf<C>>
+  on<E extends EventChannel>(event: E, listener: (payload: EventOf<E>) => void): () => void
+  /** Absolute path of a dropped File (Electron's webUtils.getPathForFile). */
+  pathForFile(file: File): string
+  /** Base URL that serves library videos and posters (`media://library/…` in the app). */
+  mediaBase: string
+}
+
+export type { JobSpec }

@@ -1,0 +1,110 @@
+// zod schemas for what the renderer may send. Main validates every payload with these; limits
+// are generous for people and tight for garbage.
+import { z } from 'zod'
+
+const text = (max: number): z.ZodString => z.string().max(max)
+const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/)
+/** A local absolute path as the OS gives it (main checks it again before touching the file). */
+export const pathSchema = z.string().min(1).max(4096).refine((p) => !p.includes('\u0000'), 'path contains NUL')
+
+export const jobStateSchema = z.enum(['held', 'queued', 'submitting', 'submitted', 'running', 'downloading', 'completed', 'failed', 'canceled', 'needs_decision'])
+
+export const jobSpecSchema = z
+  .object({
+    model: text(200).min(1),
+    prompt: text(40_000),
+    negativePrompt: text(10_000).optional(),
+    seconds: z.number().finite().min(0).max(600).optional(),
+    size: text(40).optional(),
+    aspectRatio: text(40).optional(),
+    resolution: text(40).optional(),
+    seed: z.number().int().min(0).max(2 ** 32).optional(),
+    images: z.array(pathSchema).max(8).optional(),
+    remixOf: text(200).optional(),
+    params: z.record(text(100), z.union([text(2000), z.number().finite(), z.boolean()])).optional()
+  })
+  .strict()
+
+export const emptySchema = z.object({}).strict()
+
+export const idSchema = z.object({ id }).strict()
+export const idsSchema = z.object({ ids: z.array(id).min(1).max(10_000) }).strict()
+
+export const jobsListSchema = z
+  .object({
+    states: z.array(jobStateSchema).max(20).optional(),
+    limit: z.number().int().min(1).max(20_000).optional(),
+    offset: z.number().int().min(0).optional()
+  })
+  .strict()
+
+export const createJobsSchema = z
+  .object({
+    specs: z.array(jobSpecSchema).min(1).max(10_000),
+    confirmOverBudget: z.boolean().optional(),
+    lineage: z.enum(['compare']).optional()
+  })
+  .strict()
+
+export const validateSchema = z.object({ spec: jobSpecSchema }).strict()
+export const duplicateSchema = z.object({ id, edits: jobSpecSchema.partial().optional() }).strict()
+export const remixSchema = z.object({ id, prompt: text(40_000).min(1) }).strict()
+export const decideSchema = z.object({ id, choice: z.enum(['resubmit', 'dismiss']) }).strict()
+
+export const keySetSchema = z.object({ key: text(1000).min(1) }).strict()
+
+export const catalogListSchema = z.object({ refresh: z.boolean().optional() }).strict()
+
+export const libraryListSchema = z
+  .object({
+    search: text(500).optional(),
+    model: z.array(text(200)).max(100).optional(),
+    provider: z.array(text(50)).max(10).optional(),
+    vendor: z.array(text(100)).max(100).optional(),
+    from: z.number().finite().optional(),
+    to: z.number().finite().optional(),
+    favorite: z.boolean().optional(),
+    tags: z.array(text(64)).max(50).optional(),
+    sort: z.enum(['newest', 'oldest', 'prompt', 'model', 'size']).optional(),
+    offset: z.number().int().min(0).max(10_000_000).optional(),
+    limit: z.number().int().min(1).max(1000).optional()
+  })
+  .strict()
+
+export const favoriteSchema = z.object({ id, favorite: z.boolean() }).strict()
+export const tagsSchema = z.object({ id, tags: z.array(text(64)).max(50) }).strict()
+export const posterSchema = z
+  .object({ id, bytes: z.instanceof(Uint8Array).refine((b) => b.byteLength > 0 && b.byteLength <= 2 * 1024 * 1024, 'poster must be 1 B–2 MiB') })
+  .strict()
+
+export const inspectFilesSchema = z.object({ paths: z.array(pathSchema).min(1).max(10_000), model: text(200).optional() }).strict()
+
+export const saveFixedImageSchema = z
+  .object({
+    /** Name of the original file, to name the fixed copy after it. */
+    sourceName: text(255),
+    mime: z.enum(['image/png', 'image/jpeg', 'image/webp']),
+    bytes: z.instanceof(Uint8Array).refine((b) => b.byteLength > 0 && b.byteLength <= 50 * 1024 * 1024, 'image must be 1 B–50 MiB')
+  })
+  .strict()
+
+export const settingsUpdateSchema = z
+  .object({
+    baseUrl: text(500).optional(),
+    maxConcurrentCreates: z.number().int().min(1).max(32).optional(),
+    maxConcurrentCreatesPerProvider: z.number().int().min(1).max(32).optional(),
+    maxConcurrentDownloads: z.number().int().min(1).max(16).optional(),
+    maxConcurrentDownloadsPerProvider: z.number().int().min(1).max(16).optional(),
+    requestsPerSecond: z.number().min(0.2).max(50).optional(),
+    dailyBudget: z.number().min(0).max(1_000_000).nullable().optional(),
+    theme: z.enum(['system', 'light', 'dark']).optional(),
+    language: z.enum(['system', 'en', 'zh-CN']).optional(),
+    notifications: z.boolean().optional(),
+    favoriteModels: z.array(text(200)).max(500).optional(),
+    lastModel: text(200).nullable().optional()
+  })
+  .strict()
+
+export const moveLibrarySchema = z.object({ to: pathSchema }).strict()
+export const openExternalSchema = z.object({ url: z.string().url().max(2000) }).strict()
+export const showItemSchema = z.object({ id }).strict()

@@ -1,0 +1,216 @@
+// The browser test host: runs the real Studio services (engine, handlers, media) in Node, serves the
+// built renderer, and implements the preload API over a local WebSocket — so Debian's Chromium can
+// drive the real app without the Electron binary.
+import { randomBytes } from 'node:crypto'
+import { createReadStream, existsSync, readFileSync } from 'node:fs'
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import http from 'node:http'
+import { dirname, extname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { EVENT_CHANNELS } from '../../../src/shared/ipc/contract'
+import { resolveInside } from '../../../src/main/core/library/naming'
+import type { Logger } from '../../../src/main/core/ports'
+import { SecretStore, keytarBackend, type SecretBackend } from '../../../src/main/core/secrets/secretStore'
+import { dispatch } from '../../../src/main/services/dispatch'
+import { createHandlers } from '../../../src/main/services/handlers'
+import { serveMedia } from '../../../src/main/services/mediaServer'
+import { Studio } from '../../../src/main/services/studio'
+import { decodeWire, encodeWire } from './wire'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
+
+export interface HostOptions {
+  dataDir: string
+  apiUrl: string
+  port?: number
+  /** Folder standing in for where dropped files live (the browser cannot give real paths). */
+  dropRoot: string
+  rendererDir?: string
+  /** What the folder picker answers. */
+  chooseFolderResult?: string | null
+  envKey?: string | null
+  /** Use the real OS keychain under this service name (else an encrypted-file stand-in in dataDir). */
+  keychainService?: string
+  priorSeconds?: number
+  systemLocale?: string
+  logger?: Logger
+}
+
+export interface HostRecord {
+  opened: string[]
+  shown: string[]
+  external: string[]
+  notifications: { title: string; body: string }[]
+}
+
+export interface Host {
+  url: string
+  studio: Studio
+  record: HostRecord
+  close(): Promise<void>
+}
+
+/** Stands in for Electron's safeStorage file in the host (plain file, test data only). */
+function fileBackend(file: string): SecretBackend {
+  return {
+    kind: 'encrypted-file',
+    get: async () => (existsSync(file) ? (await readFile(file, 'utf8')) || null : null),
+    set: async (v) => {
+      await writeFile(`${file}.tmp`, v, { mode: 0o600 })
+      await rename(`${file}.tmp`, file)
+    },
+    clear: async () => rm(file, { force: true }),
+    check: async () => null
+  }
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json'
+}
+
+export async function startHost(o: HostOptions): Promise<Host> {
+  const rendererDir = o.rendererDir ?? join(ROOT, 'out/renderer')
+  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`No built renderer at ${rendererDir}: run \`npx electron-vite build\` first.`)
+  await mkdir(o.dataDir, { recursive: true })
+  const record: HostRecord = { opened: [], shown: [], external: [], notifications: [] }
+  const backends: SecretBackend[] = []
+  if (o.keychainService) backends.push(keytarBackend(o.keychainService))
+  backends.push(fileBackend(join(o.dataDir, 'cometapi-key.test')))
+  const secrets = new SecretStore({ envKey: o.envKey ?? null, backends })
+  const trashDir = join(o.dataDir, 'trash')
+  const studio = new Studio({
+    dataDir: o.dataDir,
+    defaultLibraryDir: join(o.dataDir, 'library'),
+    secrets,
+    version: '0.1.0-test',
+    platform: process.platform,
+    systemLocale: o.systemLocale ?? 'en-US',
+    testHost: true,
+    logger: o.logger,
+    pushIntervalMs: 150,
+    engine: {
+      settingsOverrides: { baseUrl: o.apiUrl },
+      durationPriorSeconds: o.priorSeconds ? () => o.priorSeconds : undefined,
+      pollTuning: o.priorSeconds ? { minIntervalMs: 250, maxIntervalMs: 3000 } : undefined,
+      watchIntervalMs: 300
+    },
+    shell: {
+      openPath: async (p) => {
+        record.opened.push(p)
+        return true
+      },
+      showItemInFolder: (p) => void record.shown.push(p),
+      trashItem: async (p) => {
+        await mkdir(trashDir, { recursive: true })
+        await rename(p, join(trashDir, `${Date.now()}-${randomBytes(3).toString('hex')}-${p.split(/[\\/]/).pop()}`))
+      },
+      chooseFolder: async () => o.chooseFolderResult ?? null,
+      openExternal: async (url) => void record.external.push(url),
+      notify: (title, body) => void record.notifications.push({ title, body })
+    }
+  })
+  const handlers = createHandlers(studio)
+  const logger: Logger = o.logger ?? { log: () => {} }
+
+  const indexHtml = (): string => {
+    const html = readFileSync(join(rendererDir, 'index.html'), 'utf8')
+    // The bridge must define window.api before the app's module script runs.
+    return html.replace('<head>', '<head>\n    <script src="/__bridge.js"></script>')
+  }
+  const bridgeJs = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'bridge.js'), 'utf8')
+
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+      if (url.pathname === '/' || url.pathname === '/index.html') {
+        res.writeHead(200, { 'content-type': TYPES['.html'], 'cache-control': 'no-store' })
+        res.end(indexHtml())
+        return
+      }
+      if (url.pathname === '/__bridge.js') {
+        const config = { mediaBase: `http://127.0.0.1:${port}/media`, dropRoot: o.dropRoot, sep: '/' }
+        res.writeHead(200, { 'content-type': TYPES['.js'], 'cache-control': 'no-store' })
+        res.end(`window.__HOST__ = ${JSON.stringify(config)};\n${bridgeJs}`)
+        return
+      }
+      if (url.pathname.startsWith('/media/')) {
+        const headers = new Headers()
+        for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v)
+        const response = await serveMedia(new Request(`http://127.0.0.1${url.pathname}`, { method: req.method, headers }), url.pathname.slice('/media'.length), studio.media)
+        res.writeHead(response.status, Object.fromEntries(response.headers.entries()))
+        if (!response.body) {
+          res.end()
+          return
+        }
+        const reader = response.body.getReader()
+        req.on('close', () => void reader.cancel().catch(() => {}))
+        for (;;) {
+          const { done, value } = await reader.read()
+          if (done) break
+          if (!res.write(value)) await new Promise((r) => res.once('drain', r))
+        }
+        res.end()
+        return
+      }
+      const file = resolveInside(rendererDir, decodeURIComponent(url.pathname.replace(/^\/+/, '')))
+      if (file && existsSync(file)) {
+        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
+        createReadStream(file).pipe(res)
+        return
+      }
+      res.writeHead(404, { 'content-type': 'text/plain' })
+      res.end('not found')
+    })().catch((err: unknown) => {
+      logger.log('error', `host: ${err instanceof Error ? err.message : String(err)}`)
+      if (!res.headersSent) res.writeHead(500)
+      res.end()
+    })
+  })
+
+  const sockets = new Set<WebSocket>()
+  const wss = new WebSocketServer({ server, path: '/__bridge', maxPayload: 64 * 1024 * 1024 })
+  wss.on('connection', (ws) => {
+    sockets.add(ws)
+    ws.on('close', () => sockets.delete(ws))
+    ws.on('message', (data) => {
+      void (async () => {
+        let msg: { id?: unknown; channel?: unknown; payload?: unknown }
+        try {
+          msg = decodeWire(JSON.parse(String(data))) as typeof msg
+        } catch {
+          return
+        }
+        const result = await dispatch(handlers, msg.channel, msg.payload, logger)
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(encodeWire({ id: msg.id, result })))
+      })()
+    })
+  })
+  studio.onPush((event, payload) => {
+    if (!EVENT_CHANNELS.includes(event)) return
+    const text = JSON.stringify(encodeWire({ event, payload }))
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text)
+  })
+
+  await new Promise<void>((r) => server.listen(o.port ?? 0, '127.0.0.1', r))
+  const port = (server.address() as { port: number }).port
+  studio.start()
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    studio,
+    record,
+    async close() {
+      for (const ws of sockets) ws.terminate()
+      await new Promise<void>((r) => wss.close(() => r()))
+      await new Promise<void>((r) => server.close(() => r()))
+      server.closeAllConnections()
+      await studio.stop()
+    }
+  }
+}

@@ -1,0 +1,18 @@
+// The worker side of startFakeInWorker.
+import { parentPort, workerData } from 'node:worker_threads'
+import { startFakeCometApi } from './server'
+import type { FakeOptions, InjectRule } from './types'
+
+const fake = await startFakeCometApi(workerData as FakeOptions)
+parentPort!.postMessage({ url: fake.url })
+parentPort!.on('message', (m: { id: number; method: string; arg?: unknown }) => {
+  void (async () => {
+    let value: unknown = null
+    if (m.method === 'log') value = fake.log
+    else if (m.method === 'setOptions') fake.setOptions(m.arg as Partial<FakeOptions>)
+    else if (m.method === 'injectOnce') fake.injectOnce(m.arg as InjectRule)
+    else if (m.method === 'clearLog') fake.clearLog()
+    else if (m.method === 'close') await fake.close()
+    parentPort!.postMessage({ id: m.id, value })
+  })()
+})
