@@ -5,6 +5,8 @@ import react from '@vitejs/plugin-react'
 export default defineConfig({
   main: {
     build: {
+      // keytar is an optional native module: load it from node_modules at run time, never bundle it.
+      externalizeDeps: { include: ['keytar'] },
       outDir: 'out/main',
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/main/index.ts') }

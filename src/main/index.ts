@@ -18,7 +18,7 @@ import { loadWindowState, trackWindowState } from './windowState'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 
-protocol.registerSchemesAsPrivileged([{ scheme: 'media', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } }])
+protocol.registerSchemesAsPrivileged([{ scheme: 'media', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, corsEnabled: true } }])
 
 if (!app.requestSingleInstanceLock()) {
   app.quit()

@@ -12,8 +12,7 @@ export const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",
-  "frame-src 'none'",
-  "frame-ancestors 'none'"
+  "frame-src 'none'"
 ].join('; ')
 
 export function secureWebPreferences(preload: string): {

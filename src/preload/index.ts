@@ -1,17 +1,21 @@
 // The only bridge between the renderer and main: a typed client built from the contract's channel
 // names. No raw ipcRenderer reaches the page.
 import { contextBridge, ipcRenderer, webUtils } from 'electron'
-import { EVENT_CHANNELS, INVOKE_CHANNELS, wireName, type StudioApi, type WireResult } from '../shared/ipc/contract'
+import { EVENT_CHANNEL_NAMES, INVOKE_CHANNEL_NAMES, wireName } from '../shared/ipc/channels'
+import type { StudioApi, WireResult } from '../shared/ipc/contract'
+
+const INVOKE: readonly string[] = INVOKE_CHANNEL_NAMES
+const EVENTS: readonly string[] = EVENT_CHANNEL_NAMES
 
 const api: StudioApi = {
   async invoke(channel, request) {
-    if (!INVOKE_CHANNELS.includes(channel)) throw new Error(`Unknown request ${String(channel)}`)
+    if (!INVOKE.includes(channel)) throw new Error(`Unknown request ${String(channel)}`)
     const result = (await ipcRenderer.invoke(wireName(channel), request)) as WireResult<never>
     if (result.ok) return result.value
     throw new Error(result.error.message)
   },
   on(event, listener) {
-    if (!EVENT_CHANNELS.includes(event)) throw new Error(`Unknown event ${String(event)}`)
+    if (!EVENTS.includes(event)) throw new Error(`Unknown event ${String(event)}`)
     const wrapped = (_e: Electron.IpcRendererEvent, payload: unknown): void => listener(payload as never)
     ipcRenderer.on(wireName(event), wrapped)
     return () => {

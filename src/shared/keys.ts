@@ -15,6 +15,8 @@ export interface KeyStatus {
 
 export interface KeyTestResult {
   ok: boolean
+  /** False when the key was saved without being checked (CometAPI could not be reached). */
+  verified: boolean
   /** Plain sentence: what happened and what to do. */
   message: string
   status: KeyStatus

@@ -3,7 +3,7 @@
 // so the real client can be tested end to end. This file: routing, auth, faults, bookkeeping.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { catalogReply } from './catalog'
+import { catalogReply, defaultCatalog } from './catalog'
 import { faultReply, FaultPlan, HTML_PAGE, type ChosenFault } from './faults'
 import { serveFile } from './files'
 import { filesRoute } from './filesRoute'
@@ -32,7 +32,21 @@ const catalogRoute: Route = {
   handle: (ctx) => catalogReply(ctx.state.opts.catalog)
 }
 
-const ROUTES: Route[] = [catalogRoute, filesRoute, ...openAiVideosRoutes, ...runwayRoutes, ...klingRoutes, ...xaiRoutes, ...volcRoutes]
+// The OpenAI-style authenticated model list (API.md §7: "the authenticated alternative"); the app
+// calls it to test a key before saving it.
+const v1ModelsRoute: Route = {
+  methods: ['GET'],
+  pattern: /^\/v1\/models\/?$/,
+  family: null,
+  auth: true,
+  kind: 'other',
+  handle: (ctx) => {
+    const rows = (ctx.state.opts.catalog ?? defaultCatalog()) as { id?: string }[]
+    return json(200, { object: 'list', data: rows.filter((r) => r.id).map((r) => ({ id: r.id, object: 'model', created: 1_773_000_000, owned_by: 'cometapi' })) })
+  }
+}
+
+const ROUTES: Route[] = [catalogRoute, v1ModelsRoute, filesRoute, ...openAiVideosRoutes, ...runwayRoutes, ...klingRoutes, ...xaiRoutes, ...volcRoutes]
 
 const REDIRECT_BODY =
   '<html>\r\n<head><title>301 Moved Permanently</title></head>\r\n<body>\r\n<center><h1>301 Moved Permanently</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n'

@@ -402,6 +402,10 @@ export class Engine {
    * Above the daily cap (and not confirmed) the jobs are kept `held` until confirmHeld().
    */
   async createJobs(input: CreateJobsInput): Promise<CreateJobsResult> {
+    // Prices and vendors come from the catalog: on a first run, fetch it before pricing jobs.
+    if (!this.catalog.models().length) {
+      await Promise.race([this.catalog.refresh().catch(() => {}), new Promise((r) => setTimeout(r, 5000).unref?.())])
+    }
     if (!input.specs.length) return { ok: false, errors: [{ index: 0, errors: [{ field: 'specs', code: 'batch.empty', message: 'Nothing to create.' }] }] }
     const errors: { index: number; errors: FieldError[] }[] = []
     for (const [index, spec] of input.specs.entries()) {

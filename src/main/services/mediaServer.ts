@@ -26,6 +26,8 @@ export interface MediaSources {
   posterOf(id: string): string | null
   /** Absolute path of a dropped image, for its opaque token. */
   imageOf(token: string): string | null
+  /** Absolute path of a job's source image (only paths a job was created with). */
+  jobImageOf(jobId: string, index: number): string | null
 }
 
 function plain(status: number, text: string): Response {
@@ -69,7 +71,15 @@ async function serveFile(abs: string, request: Request): Promise<Response> {
   if (!st.isFile()) return plain(404, 'Not found')
   const type = TYPES[extname(abs).toLowerCase()] ?? 'application/octet-stream'
   const range = parseRange(request.headers.get('range'), st.size)
-  const common = { 'content-type': type, 'accept-ranges': 'bytes', 'cache-control': 'no-cache', 'last-modified': st.mtime.toUTCString() }
+  // CORS lets the renderer draw frames and images onto a canvas (posters, resize/crop).
+  const common = {
+    'content-type': type,
+    'accept-ranges': 'bytes',
+    'cache-control': 'no-cache',
+    'last-modified': st.mtime.toUTCString(),
+    'access-control-allow-origin': '*',
+    'x-content-type-options': 'nosniff'
+  }
   if (range === null) return new Response(null, { status: 416, headers: { ...common, 'content-range': `bytes */${st.size}` } })
   const head = request.method === 'HEAD'
   if (range === 'none') {
@@ -84,7 +94,7 @@ async function serveFile(abs: string, request: Request): Promise<Response> {
 }
 
 /**
- * Routes: `/library/<file name>`, `/poster/<item id>`, `/image/<token>`. `pathname` is the part
+ * Routes: `/library/<file name>`, `/poster/<item id>`, `/image/<token>`, `/jobimage/<job id>/<n>`. `pathname` is the part
  * after the scheme's host (Electron: media://library/…, test host: http://127.0.0.1:port/media/library/…).
  */
 export async function serveMedia(request: Request, pathname: string, sources: MediaSources): Promise<Response> {
@@ -119,6 +129,11 @@ export async function serveMedia(request: Request, pathname: string, sources: Me
     } catch {
       return plain(404, 'No poster')
     }
+    return serveFile(abs, request)
+  }
+  if (kind === 'jobimage' && rest.length === 2 && /^\d{1,2}$/.test(rest[1])) {
+    const abs = sources.jobImageOf(rest[0], Number(rest[1]))
+    if (!abs) return plain(404, 'No such image')
     return serveFile(abs, request)
   }
   if (kind === 'image' && rest.length === 1) {

@@ -82,7 +82,8 @@ export class Studio {
     return {
       libraryRoot: () => this.engine.library.root,
       posterOf: (id) => this.engine.library.get(id)?.poster ?? null,
-      imageOf: (token) => this.tokens.pathOf(token)
+      imageOf: (token) => this.tokens.pathOf(token),
+      jobImageOf: (jobId, index) => this.engine.getJob(jobId)?.spec.images?.[index] ?? null
     }
   }
 
@@ -107,7 +108,7 @@ export class Studio {
     try {
       key = normalizeKey(raw)
     } catch (err) {
-      return { ok: false, message: err instanceof Error ? err.message : String(err), status: await this.o.secrets.status() }
+      return { ok: false, verified: false, message: err instanceof Error ? err.message : String(err), status: await this.o.secrets.status() }
     }
     const client = new CometClient({
       baseUrl: () => this.engine.settings.baseUrl,
@@ -123,7 +124,7 @@ export class Studio {
       await client.call({ method: 'GET', path: '/v1/models' }, { cls: 'urgent', action: 'checking the key' })
     } catch (err) {
       if (err instanceof ApiError && (err.kind === 'auth' || err.kind === 'forbidden' || err.kind === 'bad_base_url')) {
-        return { ok: false, message: err.message, status: await this.o.secrets.status() }
+        return { ok: false, verified: true, message: err.message, status: await this.o.secrets.status() }
       }
       // Offline or CometAPI busy: keep the key, say it is not checked yet.
       warning = ` It could not be checked now (${err instanceof Error ? err.message : String(err)}); it will be used as soon as CometAPI answers.`
@@ -132,10 +133,10 @@ export class Studio {
       const status = await this.o.secrets.setKey(key)
       this.engine.resume()
       const where = status.storage === 'keychain' ? 'the OS keychain' : status.storage === 'encrypted-file' ? 'an encrypted file (no OS keychain is available)' : 'COMETAPI_KEY'
-      return { ok: true, message: `Key …${status.last4} saved in ${where}.${warning}`, status }
+      return { ok: true, verified: !warning, message: `Key …${status.last4} saved in ${where}.${warning}`, status }
     } catch (err) {
       const message = err instanceof SecretStoreError ? err.message : `Could not save the key: ${err instanceof Error ? err.message : String(err)}`
-      return { ok: false, message, status: await this.o.secrets.status() }
+      return { ok: false, verified: !warning, message, status: await this.o.secrets.status() }
     }
   }
 

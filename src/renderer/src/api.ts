@@ -40,7 +40,7 @@ export function onEvent<E extends EventChannel>(event: E, listener: (payload: Ev
   return window.api.on(event, listener)
 }
 
-export function mediaUrl(kind: 'library' | 'poster' | 'image', ref: string): string {
+export function mediaUrl(kind: 'library' | 'poster' | 'image' | 'jobimage', ref: string): string {
   // Exactly `${mediaBase}/kind/ref` as the contract says: the app's base is `media:/`, which
   // becomes `media://library/…`, so a trailing slash must not be trimmed.
   return `${window.api.mediaBase}/${kind}/${kind === 'library' ? encodeURIComponent(ref) : ref}`

@@ -9,6 +9,7 @@ import type { LibraryItem, LibraryPage, RescanReport } from '../library'
 import type { CatalogModel, FieldError, ImageInfo } from '../modelTypes'
 import type { Settings } from '../settings'
 import type { SpendSummary } from '../spend'
+import { EVENT_CHANNEL_NAMES, INVOKE_CHANNEL_NAMES, wireName } from './channels'
 import * as s from './schemas'
 
 /** Phantom value carrying a reply type. */
@@ -156,11 +157,16 @@ export type RequestOf<C extends InvokeChannel> = z.input<(typeof invokeChannels)
 export type ReplyOf<C extends InvokeChannel> = (typeof invokeChannels)[C]['res']
 export type EventOf<E extends EventChannel> = (typeof eventChannels)[E]
 
-export const INVOKE_CHANNELS = Object.keys(invokeChannels) as InvokeChannel[]
-export const EVENT_CHANNELS = Object.keys(eventChannels) as EventChannel[]
+export const INVOKE_CHANNELS: readonly InvokeChannel[] = INVOKE_CHANNEL_NAMES
+export const EVENT_CHANNELS: readonly EventChannel[] = EVENT_CHANNEL_NAMES
+export { wireName }
 
-/** The IPC channel name on the wire. */
-export const wireName = (c: string): string => `cvs:${c}`
+// The name lists in channels.ts must be exactly the channels declared here.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+const invokeNamesMatch: Same<(typeof INVOKE_CHANNEL_NAMES)[number], InvokeChannel> = true
+const eventNamesMatch: Same<(typeof EVENT_CHANNEL_NAMES)[number], EventChannel> = true
+void invokeNamesMatch
+void eventNamesMatch
 
 /** What an invoke resolves to on the wire: errors travel as data so their message survives. */
 export type WireResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string; field?: string } }

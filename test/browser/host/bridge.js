@@ -25,9 +25,15 @@
     }
     return v
   }
+  let everOpened = false
   const connect = () => {
     ws = new WebSocket(`ws://${location.host}/__bridge`)
     ready = new Promise((resolve) => ws.addEventListener('open', resolve, { once: true }))
+    ws.addEventListener('open', () => {
+      // The app service restarted (in Electron the window would restart with it): start fresh.
+      if (everOpened) location.reload()
+      everOpened = true
+    })
     ws.addEventListener('message', (e) => {
       const msg = decode(JSON.parse(e.data))
       if (msg.id !== undefined) {

@@ -121,8 +121,13 @@ export async function startHost(o: HostOptions): Promise<Host> {
 
   const indexHtml = (): string => {
     const html = readFileSync(join(rendererDir, 'index.html'), 'utf8')
+    // The app's CSP, widened only by what the host needs: its own media route and bridge socket.
+    const withCsp = html
+      .replace("img-src 'self'", `img-src 'self' http://127.0.0.1:${port}`)
+      .replace("media-src 'self'", `media-src 'self' http://127.0.0.1:${port}`)
+      .replace("connect-src 'self'", `connect-src 'self' ws://127.0.0.1:${port}`)
     // The bridge must define window.api before the app's module script runs.
-    return html.replace('<head>', '<head>\n    <script src="/__bridge.js"></script>')
+    return withCsp.replace('<head>', '<head>\n    <script src="/__bridge.js"></script>')
   }
   const bridgeJs = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'bridge.js'), 'utf8')
 

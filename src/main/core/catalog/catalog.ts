@@ -138,6 +138,24 @@ export function parseCatalog(body: unknown, overrides: Record<string, ProviderFa
   return { models, skipped }
 }
 
+const VENDORS: [RegExp, string][] = [
+  [/^sora/i, 'OpenAI'],
+  [/^(doubao-)?seedance/i, 'ByteDance'],
+  [/^veo/i, 'Google'],
+  [/^wan/i, 'Alibaba'],
+  [/^vidu/i, 'Vidu'],
+  [/^happyhorse/i, 'HappyHorse'],
+  [/^omni/i, 'CometAPI'],
+  [/^kling/i, 'Kling'],
+  [/^(gen3|gen4|runway)/i, 'Runway'],
+  [/^grok/i, 'xAI']
+]
+
+/** Who makes a model, from its id, for models the catalog does not list. */
+export function vendorForModelId(id: string): string | null {
+  return VENDORS.find(([re]) => re.test(id))?.[1] ?? null
+}
+
 interface CacheFile {
   version: 1
   fetchedAt: number
@@ -180,7 +198,7 @@ export class Catalog {
     return this.list
   }
 
-  /** A model from the catalog, or one mapped by id prefix when the catalog does not list it. */
+  /** A model from the catalog, or one mapped by id prefix when the catalog does not list it (vendor guessed). */
   resolve(id: string): CatalogModel | null {
     const found = this.list.find((m) => m.id === id)
     if (found) return found
@@ -190,7 +208,7 @@ export class Catalog {
     return {
       id,
       name: id,
-      vendor: family,
+      vendor: vendorForModelId(id) ?? family,
       family,
       familySource: this.o.overrides?.[id] ? 'override' : 'prefix',
       features: [],

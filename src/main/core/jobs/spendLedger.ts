@@ -36,9 +36,17 @@ export class SpendLedger {
         .all(arg) as { model: string; amount: number; jobs: number }[]
     const todayRows = perModel('day = ?', today)
     const monthRows = perModel("substr(day, 1, 7) = ?", month)
-    const days = this.db
-      .prepare('SELECT day, SUM(amount) AS amount FROM spend WHERE day >= ? GROUP BY day ORDER BY day')
-      .all(dayKey(now - 30 * 86_400_000)) as { day: string; amount: number }[]
+    const spent = new Map(
+      (this.db.prepare('SELECT day, SUM(amount) AS amount FROM spend WHERE day >= ? GROUP BY day').all(dayKey(now - 30 * 86_400_000)) as { day: string; amount: number }[]).map(
+        (r) => [r.day, r.amount]
+      )
+    )
+    // Every one of the last 30 days, quiet days included, so a chart has no gaps.
+    const days: { day: string; amount: number }[] = []
+    for (let i = 29; i >= 0; i--) {
+      const day = dayKey(now - i * 86_400_000)
+      if (!days.some((d) => d.day === day)) days.push({ day, amount: spent.get(day) ?? 0 })
+    }
     const sum = (rows: { amount: number }[]): number => rows.reduce((a, r) => a + r.amount, 0)
     const unpriced = (this.db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE estimated_cost IS NULL AND submitted_at IS NOT NULL AND substr(datetime(created_at / 1000, 'unixepoch', 'localtime'), 1, 7) = ?").get(month) as { n: number }).n
     return {

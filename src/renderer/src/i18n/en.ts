@@ -76,6 +76,7 @@ export const en = {
   'key.willStore': 'The key is tested against the API, then kept in {where}. It never leaves this computer otherwise.',
   'key.willTest': 'The key is tested against the API before it is saved.',
   'key.saved': 'Key saved in {where}.',
+  'key.unverified': 'CometAPI could not be reached to check it; it will be used as soon as it answers.',
   'key.storage.keychain': 'the system keychain',
   'key.storage.encrypted': 'an encrypted file',
   'key.storage.env': 'the COMETAPI_KEY environment variable',

@@ -79,6 +79,7 @@ export const zhCN: Dict = {
   'key.willStore': '密钥会先向 API 验证，然后保存在{where}中，不会以其他方式离开这台电脑。',
   'key.willTest': '保存前会先向 API 验证密钥。',
   'key.saved': '密钥已保存在{where}中。',
+  'key.unverified': '暂时无法连接 CometAPI 进行校验；连接恢复后会立即使用此密钥。',
   'key.storage.keychain': '系统钥匙串',
   'key.storage.encrypted': '加密文件',
   'key.storage.env': '环境变量 COMETAPI_KEY',

@@ -29,8 +29,8 @@ export function FirstRun(): ReactElement {
         </ol>
         <KeyForm
           autoFocus
-          onSaved={(status, message) => {
-            toastSuccess(`${t('key.saved', { where: t(storageLabel(status.source ?? status.storage)) })}${message ? ` ${message}` : ''}`)
+          onSaved={(status, verified) => {
+            toastSuccess(`${t('key.saved', { where: t(storageLabel(status.source ?? status.storage)) })}${verified ? '' : ` ${t('key.unverified')}`}`)
             navigate({ name: 'compose' })
           }}
         />

@@ -17,7 +17,7 @@ export function openKeyConsole(): void {
   void invoke('shell.openExternal', { url: KEY_CONSOLE_URL }).catch(() => undefined)
 }
 
-export function KeyForm({ onSaved, autoFocus }: { onSaved: (status: KeyStatus, message: string) => void; autoFocus?: boolean }): ReactElement {
+export function KeyForm({ onSaved, autoFocus }: { onSaved: (status: KeyStatus, verified: boolean) => void; autoFocus?: boolean }): ReactElement {
   const t = useT()
   const status = useApp((s) => s.key)
   const [key, setKey] = useState('')
@@ -36,7 +36,7 @@ export function KeyForm({ onSaved, autoFocus }: { onSaved: (status: KeyStatus, m
       useApp.setState({ key: result.status })
       if (result.ok) {
         setKey('')
-        onSaved(result.status, result.message)
+        onSaved(result.status, result.verified)
       } else {
         setError(result.message)
       }

@@ -2,13 +2,11 @@ import { useState, type ReactElement } from 'react'
 import { mediaUrl } from '../../api'
 import { Icon } from '../../components/Icon'
 import type { JobView } from '../../shared'
-import { useMediaCache } from '../../store/mediaCache'
 
-/** The poster once the video is in the library, else the first source image when its token is known. */
+/** The poster once the video is in the library, else the job's first source image. */
 export function JobThumb({ job }: { job: JobView }): ReactElement {
-  const token = useMediaCache((s) => (job.spec.images?.[0] ? s.tokens[job.spec.images[0]] : undefined))
   const [failed, setFailed] = useState<string | null>(null)
-  const src = job.libraryItemId ? mediaUrl('poster', job.libraryItemId) : token ? mediaUrl('image', token) : null
+  const src = job.libraryItemId ? mediaUrl('poster', job.libraryItemId) : job.spec.images?.length ? mediaUrl('jobimage', `${job.id}/0`) : null
   if (!src || failed === src) {
     return (
       <span className="thumb thumb-empty" aria-hidden="true">

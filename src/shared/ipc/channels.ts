@@ -1,0 +1,54 @@
+// Channel names alone, without the schemas: the sandboxed preload needs only these, and bundling
+// zod into it would be dead weight. contract.ts checks at compile time that the lists match.
+
+export const INVOKE_CHANNEL_NAMES = [
+  'app.info',
+  'key.status',
+  'key.set',
+  'key.clear',
+  'engine.status',
+  'catalog.list',
+  'jobs.list',
+  'jobs.validate',
+  'jobs.create',
+  'jobs.cancel',
+  'jobs.retry',
+  'jobs.duplicate',
+  'jobs.remix',
+  'jobs.decide',
+  'jobs.confirmHeld',
+  'jobs.remove',
+  'jobs.open',
+  'jobs.showInFolder',
+  'files.inspect',
+  'files.saveFixedImage',
+  'library.list',
+  'library.get',
+  'library.facets',
+  'library.favorite',
+  'library.tags',
+  'library.poster',
+  'library.delete',
+  'library.rescan',
+  'library.open',
+  'library.showInFolder',
+  'spend.summary',
+  'settings.get',
+  'settings.update',
+  'settings.chooseFolder',
+  'settings.moveLibrary',
+  'shell.openExternal'
+] as const
+
+export const EVENT_CHANNEL_NAMES = [
+  'jobs.changed',
+  'engine.status',
+  'library.changed',
+  'catalog.changed',
+  'spend.changed',
+  'settings.changed',
+  'focus.job'
+] as const
+
+/** The IPC channel name on the wire. */
+export const wireName = (c: string): string => `cvs:${c}`

@@ -1,0 +1,163 @@
+// Batches in the browser: 12 dropped images become 12 jobs that all reach the library; a failing job
+// shows its message and retry works; the host is killed mid-batch and nothing is lost or paid twice.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startFakeCometApi, type FakeCometApi } from '../fake-cometapi/server'
+import { solidPng } from '../helpers/png'
+import type { Host } from './host/host'
+import { dropFiles, hasChromium, hasRenderer, hostProcess, inProcessHost, launch, shot, tempDir } from './e2e'
+
+const skip = !hasChromium || !hasRenderer
+
+/** `n` distinct 640×360 PNGs (distinct content, so none is a duplicate). */
+function makeImages(dir: string, n: number, prefix = 'photo'): string[] {
+  mkdirSync(dir, { recursive: true })
+  return Array.from({ length: n }, (_, i) => {
+    const name = `${prefix}-${String(i + 1).padStart(2, '0')}.png`
+    writeFileSync(join(dir, name), solidPng(640, 360, [(i * 37) % 256, (i * 91) % 256, (i * 53 + 17) % 256]))
+    return name
+  })
+}
+
+async function enterKey(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid="first-run"], [data-testid="compose-screen"]')
+  if (await page.locator('[data-testid="first-run"]').count()) {
+    await page.fill('[data-testid="key-input"]', 'sk-test-good')
+    await page.click('[data-testid="key-save"]')
+    await page.waitForSelector('[data-testid="compose-screen"]', { timeout: 15_000 })
+  }
+}
+
+async function makeBatch(page: Page, names: string[], model: string, prompt: string): Promise<void> {
+  await page.click('[data-testid="nav-batch"]')
+  await dropFiles(page, names)
+  await expect.poll(() => page.locator('[data-testid="batch-card"]').count(), { timeout: 15_000 }).toBeGreaterThan(0)
+  await page.click('[data-testid="batch-model-picker"]')
+  await page.fill('[data-testid="model-search"]', model)
+  await page.click(`[data-testid="model-option-${model}"]`)
+  await page.fill('[data-testid="batch-shared-prompt"]', prompt)
+  await expect.poll(() => page.textContent('[data-testid="batch-summary"]')).toContain(String(names.length))
+  await shot(page, `batch-${model}`)
+  await page.click('[data-testid="batch-create"]')
+  await page.waitForSelector('[data-testid="batch-confirm"]')
+  await shot(page, 'batch-confirm')
+  await page.click('[data-testid="batch-confirm"]')
+}
+
+async function countRows(page: Page, state: string): Promise<number> {
+  return page.locator(`[data-testid="queue-row"][data-state="${state}"]`).count()
+}
+
+describe.skipIf(skip)('batch drag-and-drop', () => {
+  let fake: FakeCometApi
+  let host: Host
+  let page: Page
+  let closeBrowser: () => Promise<void>
+  let drop: string
+
+  beforeAll(async () => {
+    fake = await startFakeCometApi({ durations: { '*': 1200 } })
+    drop = tempDir('cvs-drop-')
+    host = await inProcessHost({ dataDir: tempDir('cvs-e2e-'), apiUrl: fake.url, dropRoot: drop, priorSeconds: 1 })
+    const b = await launch()
+    closeBrowser = b.close
+    page = await b.browser.newPage({ viewport: { width: 1280, height: 800 } })
+    await page.goto(host.url)
+    await enterKey(page)
+  })
+
+  afterAll(async () => {
+    await closeBrowser?.()
+    await host?.close()
+    await fake?.close()
+  })
+
+  it('turns 12 dropped images into 12 jobs that all complete and all appear in the library', async () => {
+    const names = makeImages(drop, 12)
+    await makeBatch(page, names, 'kling-v2-6', 'The photo slowly comes alive')
+    await page.click('[data-testid="nav-queue"]')
+    await expect.poll(() => countRows(page, 'completed'), { timeout: 90_000 }).toBe(12)
+    await shot(page, 'batch-queue-done')
+    expect(fake.creates()).toHaveLength(12)
+    await page.click('[data-testid="nav-library"]')
+    await expect.poll(() => page.locator('[data-testid="library-card"]').count(), { timeout: 10_000 }).toBe(12)
+    await page.waitForTimeout(1500)
+    await shot(page, 'batch-library')
+  })
+
+  it('notices the same image dropped twice and lists files it cannot use, with the reason', async () => {
+    const [first] = makeImages(drop, 1, 'again')
+    writeFileSync(join(drop, 'again-copy.png'), solidPng(640, 360, [0, 0, 17]))
+    writeFileSync(join(drop, 'notes.png'), Buffer.from('%PDF-1.4 not an image'))
+    writeFileSync(join(drop, 'tiny.png'), solidPng(100, 100, [1, 2, 3]))
+    await page.click('[data-testid="nav-batch"]')
+    await dropFiles(page, [first, 'again-copy.png', 'notes.png', 'tiny.png'])
+    await page.click('[data-testid="batch-model-picker"]')
+    await page.fill('[data-testid="model-search"]', 'kling-v2-6')
+    await page.click('[data-testid="model-option-kling-v2-6"]')
+    await expect.poll(() => page.locator('[data-testid="batch-card"][data-status="duplicate"]').count(), { timeout: 10_000 }).toBe(1)
+    expect(await page.textContent('[data-testid="batch-rejected"]')).toMatch(/notes\.png/)
+    await expect.poll(() => page.locator('[data-testid="batch-card"][data-status="problem"]').count()).toBe(1)
+    await shot(page, 'batch-problems')
+    await page.click('[data-testid="batch-clear"]')
+  })
+
+  it('shows a failing job’s plain message, and retry works', async () => {
+    // The next poll answers 200 with an error object: the provider failed this one.
+    fake.injectOnce({ kind: 'poll', fault: 'error200' })
+    await page.click('[data-testid="nav-compose"]')
+    await page.click('[data-testid="model-picker"]')
+    await page.fill('[data-testid="model-search"]', 'sora-2')
+    await page.click('[data-testid="model-option-sora-2"]')
+    await page.fill('[data-testid="prompt"]', 'A glass of water on a windowsill')
+    await page.click('[data-testid="submit"]')
+    await page.click('[data-testid="nav-queue"]')
+    const failed = page.locator('[data-testid="queue-row"][data-state="failed"]')
+    await failed.first().waitFor({ timeout: 20_000 })
+    expect(await failed.first().locator('[data-testid="job-line"]').textContent()).toMatch(/could not make this video/)
+    await shot(page, 'queue-failed')
+    await failed.first().locator('[data-testid="job-retry"]').click()
+    await expect.poll(() => countRows(page, 'completed'), { timeout: 30_000 }).toBe(13)
+    expect(fake.creates().filter((e) => e.prompt === 'A glass of water on a windowsill')).toHaveLength(2)
+  })
+})
+
+describe.skipIf(skip)('the app service killed mid-batch', () => {
+  it('completes every job after a restart, and creates none twice', async () => {
+    const fake = await startFakeCometApi({ durations: { '*': 2500 } })
+    const drop = tempDir('cvs-drop-')
+    const data = tempDir('cvs-e2e-kill-')
+    const names = makeImages(drop, 12, 'kill')
+    let host = await hostProcess({ data, api: fake.url, drop, prior: 2 })
+    const port = Number(new URL(host.url).port)
+    const { browser, close } = await launch()
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+      await page.goto(host.url)
+      await enterKey(page)
+      await makeBatch(page, names, 'kling-v2-6', 'A restart in the middle')
+      await page.click('[data-testid="nav-queue"]')
+      // Kill it while some jobs are done and others are being sent, polled or downloaded.
+      await expect.poll(() => fake.creates().length, { timeout: 30_000 }).toBeGreaterThanOrEqual(6)
+      host.child.kill('SIGKILL')
+      await new Promise((r) => host.child.once('exit', r))
+      await shot(page, 'kill-host-down')
+      host = await hostProcess({ data, api: fake.url, drop, prior: 2, port })
+      // The page reconnects and reloads, as the app window would after a restart.
+      await page.waitForEvent('load', { timeout: 30_000 })
+      await page.waitForSelector('[data-testid="nav-queue"]', { timeout: 30_000 })
+      await page.click('[data-testid="nav-queue"]')
+      await expect.poll(() => countRows(page, 'completed'), { timeout: 120_000 }).toBe(12)
+      await shot(page, 'kill-host-recovered')
+      const creates = fake.creates()
+      expect(creates).toHaveLength(12)
+      expect(new Set(creates.map((e) => e.externalId)).size).toBe(12)
+    } finally {
+      await close()
+      host.child.kill('SIGTERM')
+      await fake.close()
+    }
+  })
+})

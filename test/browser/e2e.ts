@@ -1,0 +1,80 @@
+// Shared set-up for browser end-to-end tests: the fake CometAPI, the test host (in this process or
+// as its own process, to be killed), and Debian's Chromium driven by playwright-core.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { startHost, type Host, type HostOptions } from './host/host'
+
+export const ROOT = join(import.meta.dirname, '../..')
+export const FIXTURES = join(ROOT, 'test/fixtures')
+export const SHOTS = join(ROOT, 'test-results/e2e')
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+export const hasChromium = existsSync(CHROMIUM)
+export const hasRenderer = existsSync(join(ROOT, 'out/renderer/index.html'))
+
+/** Chromium with a fresh, empty profile (Playwright gives every launch a new temporary user-data-dir). */
+export async function launch(): Promise<{ browser: Browser; close: () => Promise<void> }> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--autoplay-policy=no-user-gesture-required']
+  })
+  return { browser, close: () => browser.close() }
+}
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix))
+}
+
+/** A folder of dropped images: copies of the fixtures under new names. */
+export function makeDropFolder(dir: string, files: Record<string, string>): void {
+  mkdirSync(dir, { recursive: true })
+  for (const [name, fixture] of Object.entries(files)) copyFileSync(join(FIXTURES, 'images', fixture), join(dir, name))
+}
+
+export async function inProcessHost(o: HostOptions): Promise<Host> {
+  return startHost(o)
+}
+
+/** The host as its own process (so a test can SIGKILL it). Resolves once it listens. */
+export function hostProcess(args: { data: string; api: string; drop: string; port?: number; prior?: number; locale?: string }): Promise<{ child: ChildProcess; url: string }> {
+  // One process (node --import tsx), not the tsx CLI, which runs the script in a child: SIGKILL must hit the host itself.
+  const argv = ['--import', 'tsx', join(ROOT, 'test/browser/host/cli.ts'), '--data', args.data, '--api', args.api, '--drop', args.drop]
+  if (args.port) argv.push('--port', String(args.port))
+  if (args.prior) argv.push('--prior', String(args.prior))
+  if (args.locale) argv.push('--locale', args.locale)
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT })
+  return new Promise((resolve, reject) => {
+    let out = ''
+    let err = ''
+    child.stdout!.on('data', (d) => {
+      out += d
+      const m = /ready (\S+)/.exec(out)
+      if (m) resolve({ child, url: m[1] })
+    })
+    child.stderr!.on('data', (d) => (err += d))
+    child.on('exit', (code) => reject(new Error(`host exited ${code}: ${err}`)))
+  })
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true })
+  await page.screenshot({ path: join(SHOTS, `${name}.png`) })
+}
+
+/** Drops files (by name, from the host's drop folder) onto the window, as a person would. */
+export async function dropFiles(page: Page, names: string[], target = 'drop-batch'): Promise<void> {
+  await page.evaluate((names) => {
+    const dt = new DataTransfer()
+    for (const n of names) dt.items.add(new File(['x'], n, { type: n.endsWith('.png') ? 'image/png' : 'image/jpeg' }))
+    ;(window as unknown as { __drop: DataTransfer }).__drop = dt
+    window.dispatchEvent(new DragEvent('dragenter', { dataTransfer: dt, bubbles: true }))
+  }, names)
+  await page.waitForSelector(`[data-testid="${target}"]`)
+  await page.evaluate((target) => {
+    const el = document.querySelector(`[data-testid="${target}"]`)!
+    el.dispatchEvent(new DragEvent('drop', { dataTransfer: (window as unknown as { __drop: DataTransfer }).__drop, bubbles: true, cancelable: true }))
+  }, target)
+}
