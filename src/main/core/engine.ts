@@ -206,6 +206,8 @@ export class Engine {
   }
 
   private heartbeat(): void {
+    // The model list goes stale (models come and go): refresh it now and then, quietly.
+    this.catalog.refreshInBackground()
     if (this.o.role === 'observer') return
     try {
       if (this.role === 'owner') {

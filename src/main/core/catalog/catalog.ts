@@ -277,9 +277,14 @@ export class Catalog {
     return this.refreshing
   }
 
-  /** Refreshes in the background when stale; failures are logged, the cache keeps serving. */
+  private lastAttempt = 0
+
+  /** Refreshes in the background when stale (at most once a minute); failures are logged, the cache keeps serving. */
   refreshInBackground(): void {
     if (!this.isStale() && this.list.length) return
+    const now = this.o.clock.now()
+    if (now - this.lastAttempt < 60_000) return
+    this.lastAttempt = now
     this.refresh().catch((err: unknown) => this.o.logger.log('warn', `Model list refresh failed: ${err instanceof Error ? err.message : String(err)}`))
   }
 
