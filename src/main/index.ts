@@ -18,6 +18,9 @@ import { loadWindowState, trackWindowState } from './windowState'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 
+// Scripts and tests may point the app at another data folder; the CLI reads the same variable.
+if (process.env.COMET_VIDEO_HOME?.trim()) app.setPath('userData', process.env.COMET_VIDEO_HOME.trim())
+
 protocol.registerSchemesAsPrivileged([{ scheme: 'media', privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true, corsEnabled: true } }])
 
 if (!app.requestSingleInstanceLock()) {
@@ -85,7 +88,7 @@ if (!app.requestSingleInstanceLock()) {
     })
     studio = new Studio({
       dataDir: userData,
-      defaultLibraryDir: process.env.COMET_VIDEO_HOME ? join(userData, 'library') : defaultLibraryDir(process.env),
+      defaultLibraryDir: defaultLibraryDir(process.env),
       secrets,
       version: app.getVersion(),
       platform: process.platform,
