@@ -1,7 +1,7 @@
 // comet-video create | batch | jobs | wait | cancel | retry | decide | models | spend
 import { readdir, stat } from 'node:fs/promises'
 import { extname, join, resolve } from 'node:path'
-import type { Engine } from '../main/core/engine'
+import { type Engine, EngineError } from '../main/core/engine'
 import { ImageReadError, probeImage } from '../main/core/images/imageProbe'
 import type { EnginePause, JobSpec, JobState, JobView } from '../shared/jobs'
 import type { FieldError } from '../shared/modelTypes'
@@ -30,6 +30,11 @@ export function runUntil(engine: Engine, ids: string[], until: JobState[], io: C
       if (st.paused && (st.paused.kind === 'auth' || st.paused.kind === 'no_key' || st.paused.kind === 'bad_base_url')) {
         finish()
         reject(new AuthExit(st.paused))
+        return
+      }
+      if (st.paused?.kind === 'database') {
+        finish()
+        reject(new EngineError(st.paused.message, 'unsupported'))
         return
       }
       const jobs = snapshot()

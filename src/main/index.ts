@@ -9,7 +9,7 @@ import type { Logger } from './core/ports'
 import { keytarBackend, SecretStore } from './core/secrets/secretStore'
 import { safeStorageBackend } from './safeStorageBackend'
 import { hardenSession, hardenWindow } from './security'
-import { isAppUrl, isSafeExternalUrl, secureWebPreferences } from './securityPolicy'
+import { isSafeExternalUrl, isTrustedSender, secureWebPreferences } from './securityPolicy'
 import { dispatch } from './services/dispatch'
 import { createHandlers } from './services/handlers'
 import { serveMedia } from './services/mediaServer'
@@ -127,7 +127,7 @@ if (!app.requestSingleInstanceLock()) {
       ipcMain.handle(wireName(channel), async (event, payload: unknown) => {
         // Only our own page, in our own window's main frame, may call.
         const frame = event.senderFrame
-        if (!win || !frame || frame !== win.webContents.mainFrame || !isAppUrl(frame.url, appUrl())) {
+        if (!win || !isTrustedSender({ frameUrl: frame?.url, isMainFrame: !!frame && frame === win.webContents.mainFrame, appUrl: appUrl() })) {
           return { ok: false, error: { code: 'forbidden', message: 'Refused: not the app window.' } }
         }
         return dispatch(handlers, channel, payload, logger)

@@ -70,3 +70,8 @@ export function isAppUrl(url: string, appUrl: string): boolean {
     return false
   }
 }
+
+/** Only our own page, loaded in our window's main frame, may call main (no iframe, no page it navigated to). */
+export function isTrustedSender(sender: { frameUrl: string | null | undefined; isMainFrame: boolean; appUrl: string }): boolean {
+  return sender.isMainFrame && !!sender.frameUrl && isAppUrl(sender.frameUrl, sender.appUrl)
+}

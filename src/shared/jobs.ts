@@ -135,7 +135,8 @@ export type EngineEvent =
 
 /** A problem that stops all new work until the user acts (a rejected key, a wrong base URL). */
 export interface EnginePause {
-  kind: 'auth' | 'bad_base_url' | 'no_key'
+  /** `database`: the database file vanished under the running app; a restart clears it. */
+  kind: 'auth' | 'bad_base_url' | 'no_key' | 'database'
   message: string
   since: number
 }

@@ -16,7 +16,7 @@ export function prng(seed: number): () => number {
 }
 
 /** Faults that replace the answer before the handler runs (nothing is created). */
-export type PreFault = Exclude<FaultName, 'create-then-timeout' | 'create-then-reset' | 'truncate' | 'error200'>
+export type PreFault = Exclude<FaultName, 'create-then-timeout' | 'create-then-reset' | 'truncate' | 'error200' | 'malformed-json' | 'unknown-status' | 'huge-file'>
 
 export interface ChosenFault {
   name: FaultName
@@ -52,8 +52,10 @@ export class FaultPlan {
       if (--r.left <= 0) this.rules.splice(i, 1)
       return { name: r.rule.fault }
     }
-    const c = this.config
-    if (!c || !(c.kinds ?? DEFAULT_KINDS).includes(kind)) return null
+    const top = this.config
+    const own = top?.byKind?.[kind]
+    const c = own ?? top
+    if (!c || (!own && !(top?.kinds ?? DEFAULT_KINDS).includes(kind))) return null
     const hit = (p: number | undefined): boolean => p !== undefined && p > 0 && this.rand() < p
     if (hit(c.rate429)) return { name: '429', retryAfter: c.retryAfterSeconds ?? null }
     if (hit(c.rate5xx)) {

@@ -127,6 +127,40 @@ export async function startFakeCometApi(opts: FakeOptions = {}): Promise<FakeCom
     req.socket.resetAndDestroy()
   }
 
+  /** 200 video/mp4 announcing 5 GB: a valid MP4 start, then nothing until the client gives up. */
+  function hugeFile(res: ServerResponse, entry: LogEntry): void {
+    const head = Buffer.alloc(64 * 1024)
+    Buffer.from([0, 0, 0, 24]).copy(head, 0)
+    head.write('ftypisom', 4, 'ascii')
+    head.write('isomiso2', 16, 'ascii')
+    head.writeUInt32BE(1, 24)
+    head.write('mdat', 28, 'ascii')
+    head.writeBigUInt64BE(5_000_000_000n - 24n, 32)
+    res.writeHead(200, { 'Content-Type': 'video/mp4', 'Content-Length': '5000000000', 'Accept-Ranges': 'bytes' })
+    entry.status = 200
+    entry.bytesSent = head.length
+    res.write(head)
+    hang(res)
+  }
+
+  /** Rewrites a JSON reply after its handler ran (the server acted, then answered oddly). */
+  function distort(reply: Reply, fault: ChosenFault | null): Reply {
+    if (reply.type !== 'json' || !fault) return reply
+    if (fault.name === 'malformed-json') {
+      const text = JSON.stringify(reply.body)
+      return { type: 'text', status: reply.status, contentType: 'application/json; charset=utf-8', body: text.slice(0, Math.max(1, Math.floor(text.length / 2))) }
+    }
+    if (fault.name === 'unknown-status') {
+      const rewrite = (v: unknown, key: string): unknown => {
+        if (Array.isArray(v)) return v.map((x) => rewrite(x, ''))
+        if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, rewrite(x, k)]))
+        return (key === 'status' || key === 'task_status') && typeof v === 'string' ? 'WIBBLING' : v
+      }
+      return { ...reply, body: rewrite(reply.body, '') }
+    }
+    return reply
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     inFlight++
     maxInFlight = Math.max(maxInFlight, inFlight)
@@ -187,6 +221,7 @@ export async function startFakeCometApi(opts: FakeOptions = {}): Promise<FakeCom
       if (fault.name === 'timeout') return hang(res)
       if (fault.name === 'reset' && !streamed) return reset(req)
       if (fault.name === 'html') return sendBuffered(res, entry, html(200, HTML_PAGE))
+      if (fault.name === 'huge-file') return hugeFile(res, entry)
       const pre = faultReply(fault, entry.model)
       if (pre) return sendBuffered(res, entry, pre)
     }
@@ -203,17 +238,30 @@ export async function startFakeCometApi(opts: FakeOptions = {}): Promise<FakeCom
         entry.externalId ??= ctx.created.externalId
       }
     }
+    const latency = state.opts.latencyMs[entry.kind]
+    if (latency) await new Promise((r) => setTimeout(r, latency))
     if (fault?.name === 'create-then-timeout') return hang(res)
     if (fault?.name === 'create-then-reset') return reset(req)
-    await send(req, res, entry, reply, fault)
+    await send(req, res, entry, distort(reply, fault), fault)
   }
 
   const server = createServer((req, res) => void handle(req, res))
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve())
-  })
+  const listen = (p: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(p, '127.0.0.1', () => {
+        server.off('error', reject)
+        resolve()
+      })
+    })
+  const dropEverything = (): void => {
+    for (const res of hanging) res.socket?.destroy()
+    hanging.clear()
+    server.closeAllConnections()
+  }
+  await listen(opts.port ?? 0)
   const port = (server.address() as AddressInfo).port
+  let offline = false
   const url = `http://127.0.0.1:${port}`
   state.baseUrl = url
 
@@ -254,11 +302,22 @@ export async function startFakeCometApi(opts: FakeOptions = {}): Promise<FakeCom
       maxInFlight = inFlight
     },
     fileUrl: (name: string, ttlMs?: number) => state.signedUrl(name, ttlMs ?? state.opts.resultUrlTtlMs).url,
+    async goOffline() {
+      if (offline) return
+      offline = true
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      dropEverything()
+      await closed
+    },
+    async goOnline() {
+      if (!offline) return
+      await listen(port)
+      offline = false
+    },
     async close() {
-      for (const res of hanging) res.socket?.destroy()
-      hanging.clear()
-      server.closeAllConnections()
-      await new Promise<void>((resolve) => server.close(() => resolve()))
+      const closed = offline ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()))
+      dropEverything()
+      await closed
       await state.files.cleanup()
     }
   }

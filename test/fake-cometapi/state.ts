@@ -2,7 +2,7 @@
 import { FileStore, FIXTURE_DIR } from './files'
 import { join } from 'node:path'
 import { type InternalTask, promptMagic, type TaskView, viewTask } from './tasks'
-import type { Family, FakeOptions } from './types'
+import type { Family, FakeOptions, RequestKind } from './types'
 
 export const DEFAULT_DURATION_MS = 1500
 const DEFAULT_TTL_MS = 10 * 60 * 1000
@@ -20,6 +20,7 @@ export interface ResolvedOptions {
   unknownPath: 'redirect' | 'html'
   videoBytes: Record<string, number>
   fileBytesPerSecond: number | null
+  latencyMs: Partial<Record<RequestKind, number>>
   now: () => number
   catalog: unknown[] | null
 }
@@ -38,6 +39,7 @@ export function resolveOptions(o: Partial<FakeOptions>, base?: ResolvedOptions):
     unknownPath: 'redirect',
     videoBytes: {},
     fileBytesPerSecond: null,
+    latencyMs: {},
     now: Date.now,
     catalog: null
   }
@@ -54,6 +56,7 @@ export function resolveOptions(o: Partial<FakeOptions>, base?: ResolvedOptions):
     unknownPath: o.unknownPath ?? d.unknownPath,
     videoBytes: o.videoBytes ?? d.videoBytes,
     fileBytesPerSecond: o.fileBytesPerSecond !== undefined ? o.fileBytesPerSecond : d.fileBytesPerSecond,
+    latencyMs: o.latencyMs ?? d.latencyMs,
     now: o.now ?? d.now,
     catalog: o.catalog ?? d.catalog
   }

@@ -23,6 +23,8 @@ export interface FaultConfig {
   rateError200?: number
   /** Kinds the rates apply to (default: every kind except 'catalog'). */
   kinds?: RequestKind[]
+  /** Rates for one kind instead of the ones above (e.g. resets on polls but never on creates). */
+  byKind?: Partial<Record<RequestKind, Omit<FaultConfig, 'kinds' | 'byKind'>>>
 }
 
 export type FaultName =
@@ -40,6 +42,12 @@ export type FaultName =
   | 'html'
   | 'create-then-timeout'
   | 'create-then-reset'
+  /** The handler runs (a create creates), then the 200 body is cut-off JSON. */
+  | 'malformed-json'
+  /** Polls: the handler runs, then every status word in the answer is one no client knows. */
+  | 'unknown-status'
+  /** Files: 200 video/mp4 announcing 5 GB, a valid MP4 start, then silence. */
+  | 'huge-file'
 
 export interface InjectRule {
   kind: RequestKind
@@ -68,6 +76,8 @@ export interface FakeOptions {
   videoBytes?: Record<string, number>
   /** Throttles result-file streaming (lets tests stop a process mid-download). null = full speed. */
   fileBytesPerSecond?: number | null
+  /** Think time by request kind: the handler acts at once (a create creates), the answer comes this much later. */
+  latencyMs?: Partial<Record<RequestKind, number>>
   faults?: FaultConfig
   seed?: number
   now?: () => number
@@ -128,5 +138,9 @@ export interface FakeCometApi {
   clearLog(): void
   /** A signed `/files/<name>` URL (extra; for download tests that need no task). */
   fileUrl(name: string, ttlMs?: number): string
+  /** The network is gone: stop listening and drop every connection (tasks keep running). */
+  goOffline(): Promise<void>
+  /** The network is back, on the same port. */
+  goOnline(): Promise<void>
   close(): Promise<void>
 }

@@ -1,6 +1,6 @@
 // The video engine: plain Node, ports injected. The desktop shell, the CLI and the tests all
 // drive this one class. Every job is written to SQLite before its first network call.
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   ACTIVE_STATES, type EngineEvent, type EnginePause, type EngineStatus, type JobSpec, type JobState, type JobView, type Lineage, type ProviderFamily
@@ -16,7 +16,7 @@ import { CometClient, type KeySource } from './http/cometClient'
 import { RequestBudget } from './http/requestBudget'
 import { nodeHttpTransport, type HttpTransport } from './http/transport'
 import { ImageReadError, probeImage } from './images/imageProbe'
-import { Downloads } from './jobs/downloads'
+import { type DownloadHooks, Downloads } from './jobs/downloads'
 import { DurationModel } from './jobs/durationModel'
 import { type EngineContext, newId } from './jobs/engineContext'
 import { EngineLock } from './jobs/engineLock'
@@ -24,6 +24,7 @@ import { JobStore, type JobRecord, type JobUpdate } from './jobs/jobStore'
 import { Poller, type PollTuning } from './jobs/poller'
 import { dayKey, SpendLedger } from './jobs/spendLedger'
 import { Submitter } from './jobs/submitter'
+import { sweepLeftovers } from './library/leftovers'
 import { Library } from './library/library'
 import { type Clock, type Logger, silentLogger, systemClock } from './ports'
 import { SettingsStore } from './settings/settingsStore'
@@ -51,6 +52,8 @@ export interface EngineOptions {
   stopGraceMs?: number
   /** Multiplies every retry wait (tests use a small value; Retry-After is scaled too). */
   backoffScale?: number
+  /** How downloads open and check files (tests inject a full or read-only disk). */
+  downloadHooks?: DownloadHooks
 }
 
 export interface CreateJobsInput {
@@ -112,12 +115,19 @@ export class Engine {
   private lastRev = 0
   private watchTimer: ReturnType<typeof setInterval> | null = null
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null
+  private readonly dbFile: string
+  private readonly dbIdentity: string | null
+  /** The database file was deleted while open: keep writing the open copy back to its place. */
+  private dbOrphaned = false
+  private mirroring: Promise<void> | null = null
 
   constructor(private readonly o: EngineOptions) {
     this.clock = o.clock ?? systemClock
     this.logger = o.logger ?? silentLogger
     mkdirSync(o.dataDir, { recursive: true })
-    this.db = openDatabase(join(o.dataDir, 'studio.db'))
+    this.dbFile = join(o.dataDir, 'studio.db')
+    this.db = openDatabase(this.dbFile)
+    this.dbIdentity = fileIdentity(this.dbFile)
     this.settingsStore = new SettingsStore(this.db, o.defaultLibraryDir ?? join(o.dataDir, 'library'))
     this.current = { ...this.settingsStore.get(), ...o.settingsOverrides }
     this.lib = new Library(this.db, this.current.libraryDir, this.clock)
@@ -163,7 +173,7 @@ export class Engine {
       createSignal: () => this.createCtl.signal
     }
     this.poller = new Poller(this.ctx, this.budget, { onSucceeded: () => this.downloads.pump() }, o.pollTuning)
-    this.downloads = new Downloads(this.ctx, this.poller, o.keys)
+    this.downloads = new Downloads(this.ctx, this.poller, o.keys, o.downloadHooks)
     this.submitter = new Submitter(this.ctx, { onSubmitted: (rec) => this.poller.track(rec) })
   }
 
@@ -198,6 +208,14 @@ export class Engine {
     this.role = 'owner'
     this.logger.log('info', 'engine: running jobs in this process')
     this.poller.start()
+    this.lib.ensureRoot()
+    // A crash can leave a sidecar's temporary file, or the partial download of a job that ended.
+    const swept = sweepLeftovers(this.lib.root, (id) => this.store.get(id)?.view.state === 'downloading')
+    if (swept.temporaryFiles || swept.partials) {
+      this.logger.log('info', `library: removed ${swept.temporaryFiles} temporary file(s) and ${swept.partials} unneeded partial download(s)`)
+    }
+    const now = this.clock.now()
+    for (const rec of this.store.query({ states: [...ACTIVE_STATES] })) this.poller.remember(rec.view.id, now - rec.view.createdAt)
     // Creates interrupted by a crash or quit: resolve without sending them again.
     for (const rec of this.store.query({ states: ['submitting'] })) void this.submitter.resolveOrphan(rec)
     for (const rec of this.store.query({ states: ['submitted', 'running'] })) this.poller.track(rec)
@@ -206,6 +224,7 @@ export class Engine {
   }
 
   private heartbeat(): void {
+    this.watchDatabaseFile()
     // The model list goes stale (models come and go): refresh it now and then, quietly.
     this.catalog.refreshInBackground()
     if (this.o.role === 'observer') return
@@ -214,6 +233,8 @@ export class Engine {
         if (!this.lock.heartbeat()) {
           this.logger.log('warn', 'engine: another process took over running jobs')
           this.demote()
+        } else {
+          this.submitter.resolveStuck()
         }
       } else if (this.role === 'observer' && this.lock.tryAcquire()) {
         this.becomeOwner()
@@ -222,6 +243,51 @@ export class Engine {
     } catch (err) {
       this.logger.log('warn', `engine heartbeat failed: ${err instanceof Error ? err.message : String(err)}`)
     }
+  }
+
+  /**
+   * SQLite keeps working on a database file deleted under it, so nothing fails — until the next
+   * start finds an empty database. Notice it, write the open copy back, and hold new work until
+   * the user restarts (a file put there by someone else is never overwritten).
+   */
+  private watchDatabaseFile(): void {
+    if (this.dbOrphaned) {
+      void this.mirrorDatabase()
+      return
+    }
+    const now = fileIdentity(this.dbFile)
+    if (!this.dbIdentity || now === this.dbIdentity || this.paused?.kind === 'database') return
+    const what = now === null ? 'deleted' : 'replaced by another file'
+    this.logger.log('error', `engine: the database file ${this.dbFile} was ${what} while open`)
+    if (now === null) {
+      this.dbOrphaned = true
+      void this.mirrorDatabase()
+    }
+    this.pause(
+      'database',
+      now === null
+        ? 'The app’s database file (studio.db) was deleted while the app was running. It has been written back from the copy still open; new jobs wait until you restart Comet Video Studio. Nothing was lost, and your videos are safe in the library folder.'
+        : 'The app’s database file (studio.db) was replaced while the app was running. New jobs wait: restart Comet Video Studio to use the new file. Your videos are safe in the library folder.'
+    )
+  }
+
+  /** Writes the open database to its file again (checkpointed first, so no old log is replayed over it). */
+  private mirrorDatabase(): Promise<void> {
+    this.mirroring ??= (async () => {
+      // Another process with the database open (a CLI) may be writing its own copy back too.
+      const tmp = `${this.dbFile}.restoring-${process.pid}-${newId('r', Date.now())}`
+      try {
+        this.db.pragma('wal_checkpoint(TRUNCATE)')
+        await this.db.backup(tmp)
+        renameSync(tmp, this.dbFile)
+      } catch (err) {
+        this.logger.log('error', `engine: could not write the database back: ${err instanceof Error ? err.message : String(err)}`)
+        rmSync(tmp, { force: true })
+      } finally {
+        this.mirroring = null
+      }
+    })()
+    return this.mirroring
   }
 
   private demote(): void {
@@ -255,6 +321,7 @@ export class Engine {
   /** Stops and closes the database. */
   async close(): Promise<void> {
     await this.stop()
+    if (this.dbOrphaned) await this.mirrorDatabase()
     this.db.close()
   }
 
@@ -307,6 +374,7 @@ export class Engine {
         const seen = this.seenRev.get(rec.view.id) ?? 0
         if (rec.rev <= seen) continue
         this.seenRev.set(rec.view.id, rec.rev)
+        if (seen === 0) this.poller.remember(rec.view.id, this.clock.now() - rec.view.createdAt)
         this.emit({ type: seen === 0 && rec.view.state !== 'completed' ? 'job.created' : 'job.updated', job: this.view(rec) })
         if (this.role !== 'owner') continue
         if (rec.view.state === 'queued') this.submitter.pump()
@@ -329,6 +397,7 @@ export class Engine {
 
   /** The key or base URL changed: try again. */
   resume(): void {
+    if (this.paused?.kind === 'database') return // only a restart clears it
     this.paused = null
     this.emitStatus()
     if (this.role === 'owner') {
@@ -456,6 +525,7 @@ export class Engine {
     const jobs = ids.map((id) => {
       const rec = this.store.get(id)!
       this.seenRev.set(id, rec.rev)
+      this.poller.remember(id, 0)
       return rec.view
     })
     for (const job of jobs) this.emit({ type: 'job.created', job })
@@ -592,6 +662,16 @@ export class Engine {
       n++
     }
     return n
+  }
+}
+
+/** Which file a path is right now (device and inode), or null when there is none. */
+function fileIdentity(path: string): string | null {
+  try {
+    const st = statSync(path)
+    return `${st.dev}:${st.ino}`
+  } catch {
+    return null
   }
 }
 

@@ -5,12 +5,15 @@ export type TimerHandle = { readonly __timer: unique symbol } | ReturnType<typeo
 export interface Clock {
   /** Epoch milliseconds. */
   now(): number
+  /** Milliseconds that never jump with the wall clock, to measure how long something took (default: now()). */
+  monotonic?(): number
   setTimeout(fn: () => void, ms: number): TimerHandle
   clearTimeout(handle: TimerHandle): void
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
+  monotonic: () => performance.now(),
   setTimeout: (fn, ms) => {
     const t = setTimeout(fn, ms)
     // Timers never keep a CLI process alive on their own; open work does.

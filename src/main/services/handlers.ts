@@ -1,13 +1,16 @@
 // One handler per contract channel, in plain Node. Payloads arrive already validated by dispatch().
 import { randomBytes } from 'node:crypto'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { basename, extname, join } from 'node:path'
 import type { z } from 'zod'
 import type { InvokeChannel, invokeChannels, ReplyOf } from '../../shared/ipc/contract'
 import type { JobSpec } from '../../shared/jobs'
 import { EngineError } from '../core/engine'
-import { probeImage } from '../core/images/imageProbe'
+import { ImageReadError, probeImage } from '../core/images/imageProbe'
+import { LibraryError } from '../core/library/library'
+import { SecretStoreError } from '../core/secrets/secretStore'
 import { normalizeBaseUrl } from '../core/http/cometClient'
+import { isSafeExternalUrl } from '../securityPolicy'
 import { checkAgainst, inspectFiles } from './fileInspector'
 import { moveLibrary, MoveError } from './libraryMover'
 import type { Studio } from './studio'
@@ -95,7 +98,10 @@ export function createHandlers(studio: Studio): Handlers {
       const path = join(dir, `${stem}-fixed-${randomBytes(3).toString('hex')}${ext}`)
       await writeFile(path, bytes)
       const info = await probeImage(path)
-      if (!info.type) throw new UserError('The fixed image could not be read back; try again.')
+      if (!info.type) {
+        await rm(path, { force: true }) // leave no unusable file behind
+        throw new UserError('The fixed image could not be read back; try again.')
+      }
       const lastModel = engine.settings.lastModel
       return {
         path,
@@ -159,7 +165,7 @@ export function createHandlers(studio: Studio): Handlers {
       }
     },
     'shell.openExternal': async ({ url }) => {
-      if (!/^https?:\/\//i.test(url)) throw new UserError('Only web links (http/https) can be opened.')
+      if (!isSafeExternalUrl(url)) throw new UserError('Only web links (http/https) can be opened.')
       await studio.o.shell.openExternal(url)
       return true
     }
@@ -167,5 +173,6 @@ export function createHandlers(studio: Studio): Handlers {
 }
 
 export function isUserFacing(err: unknown): err is Error {
-  return err instanceof UserError || err instanceof EngineError
+  // Their messages are written for the person: "This video is no longer in the library.", "the key is empty"…
+  return err instanceof UserError || err instanceof EngineError || err instanceof LibraryError || err instanceof ImageReadError || err instanceof SecretStoreError
 }

@@ -6,6 +6,8 @@ const text = (max: number): z.ZodString => z.string().max(max)
 const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/)
 /** A local absolute path as the OS gives it (main checks it again before touching the file). */
 export const pathSchema = z.string().min(1).max(4096).refine((p) => !p.includes('\u0000'), 'path contains NUL')
+/** A path main will write to: absolute (POSIX, `C:\` or a UNC share), never resolved against the app's working folder. */
+export const absolutePathSchema = pathSchema.refine((p) => /^(\/|[A-Za-z]:[\\/]|\\\\[^\\])/.test(p), 'path must be absolute')
 
 export const jobStateSchema = z.enum(['held', 'queued', 'submitting', 'submitted', 'running', 'downloading', 'completed', 'failed', 'canceled', 'needs_decision'])
 
@@ -34,7 +36,7 @@ export const jobsListSchema = z
   .object({
     states: z.array(jobStateSchema).max(20).optional(),
     limit: z.number().int().min(1).max(20_000).optional(),
-    offset: z.number().int().min(0).optional()
+    offset: z.number().int().min(0).max(10_000_000).optional()
   })
   .strict()
 
@@ -105,6 +107,6 @@ export const settingsUpdateSchema = z
   })
   .strict()
 
-export const moveLibrarySchema = z.object({ to: pathSchema }).strict()
+export const moveLibrarySchema = z.object({ to: absolutePathSchema }).strict()
 export const openExternalSchema = z.object({ url: z.string().url().max(2000) }).strict()
 export const showItemSchema = z.object({ id }).strict()

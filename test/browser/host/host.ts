@@ -16,7 +16,7 @@ import { dispatch } from '../../../src/main/services/dispatch'
 import { createHandlers } from '../../../src/main/services/handlers'
 import { serveMedia } from '../../../src/main/services/mediaServer'
 import { Studio } from '../../../src/main/services/studio'
-import { decodeWire, encodeWire } from './wire'
+import { decodeWire, stringifyWire } from './wire'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 
@@ -192,14 +192,16 @@ export async function startHost(o: HostOptions): Promise<Host> {
         } catch {
           return
         }
+        // Anything but a request object (null, a number, an array) is dropped, like garbage.
+        if (!msg || typeof msg !== 'object' || Array.isArray(msg)) return
         const result = await dispatch(handlers, msg.channel, msg.payload, logger)
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(encodeWire({ id: msg.id, result })))
+        if (ws.readyState === ws.OPEN) ws.send(stringifyWire({ id: msg.id, result }))
       })()
     })
   })
   studio.onPush((event, payload) => {
     if (!EVENT_CHANNELS.includes(event)) return
-    const text = JSON.stringify(encodeWire({ event, payload }))
+    const text = stringifyWire({ event, payload })
     for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text)
   })
 

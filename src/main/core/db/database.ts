@@ -28,3 +28,9 @@ function migrate(db: Db): void {
     })()
   }
 }
+
+/** SQLite could not get its lock in time: another process holds the database (busy_timeout ran out). */
+export function isDatabaseBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || (typeof code === 'string' && code.startsWith('SQLITE_BUSY_'))
+}

@@ -2,7 +2,7 @@
 // resumable with Range/If-Range, bounded in size, checked to be a video, fsynced before we
 // say it is done. Never buffers the file; never logs or reports a query string or a header.
 import { close, fstat, fsync, openSync, read } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir, rm, statfs } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { promisify } from 'node:util'
 import type { VideoContainer } from '../../../shared/library'
@@ -33,6 +33,8 @@ export interface DownloadRequest {
   onProgress?: (received: number, total: number | null) => void
   /** Opens the partial file and returns its descriptor; tests inject failures here (e.g. /dev/full). */
   openWrite?: (path: string, flags: 'w+' | 'r+') => number
+  /** Free bytes on the disk of `dir` (default: statfs); null when unknown. */
+  freeSpace?: (dir: string) => Promise<number | null>
 }
 
 export interface DownloadResult {
@@ -47,6 +49,8 @@ export interface DownloadResult {
 }
 
 export const DEFAULT_MAX_BYTES = 8 * 1024 ** 3
+/** Room left for everything else (the database first) when a download is checked against free space. */
+export const DISK_RESERVE_BYTES = 32 * 1024 ** 2
 const PROGRESS_INTERVAL_MS = 110
 const MAX_REDIRECTS = 5
 const MAX_RESTARTS = 2
@@ -174,6 +178,20 @@ async function transfer(ctx: Ctx, resume: Resume | null): Promise<DownloadResult
   if (announced !== null && announced > ctx.maxBytes) {
     res.close()
     throw markDiscard(tooLarge(announced, ctx.maxBytes))
+  }
+  // Never start what cannot fit: a partial file filling the disk would keep it full while it waits.
+  const need = announced !== null ? announced - startAt : 0
+  if (need > 0) {
+    const free = await freeBytes(ctx)
+    if (free !== null && need > free - DISK_RESERVE_BYTES) {
+      res.close()
+      throw new DownloadError(
+        `The video needs ${formatBytes(need)} but the library's disk has only ${formatBytes(Math.max(0, free))} free: free some space; the download starts when there is room.`,
+        'disk',
+        true,
+        { code: 'ENOSPC' }
+      )
+    }
   }
 
   const meta: PartialMeta = {
@@ -303,6 +321,17 @@ async function finish(
   return { bytes: size, contentType, resumedFrom, bytesTransferred: transferred, container }
 }
 
+async function freeBytes(ctx: Ctx): Promise<number | null> {
+  const dir = dirname(ctx.req.partialPath)
+  try {
+    if (ctx.req.freeSpace) return await ctx.req.freeSpace(dir)
+    const st = await statfs(dir)
+    return Number(st.bavail) * Number(st.bsize)
+  } catch {
+    return null
+  }
+}
+
 function openFile(ctx: Ctx, flags: 'w+' | 'r+'): number {
   try {
     return ctx.req.openWrite ? ctx.req.openWrite(ctx.req.partialPath, flags) : openSync(ctx.req.partialPath, flags)
@@ -375,6 +404,7 @@ function tooLarge(bytes: number, max: number): DownloadError {
 function formatBytes(n: number): string {
   if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`
   if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`
   return `${n} bytes`
 }
 

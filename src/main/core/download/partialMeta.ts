@@ -1,6 +1,6 @@
 // What a later call needs to continue a download safely: `<partial>.meta.json`, written when a
 // transfer starts (URL without its query string, validators, announced size).
-import { open, readFile, stat, writeFile } from 'node:fs/promises'
+import { open, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { SNIFF_BYTES, sniffContainer } from './sniff'
 
 /** Written next to the partial file when a transfer starts, so a later call can resume safely. */
@@ -68,8 +68,11 @@ export function validatorOf(meta: PartialMeta): string | null {
   return meta.lastModified
 }
 
-export function writeMeta(metaPath: string, meta: PartialMeta): Promise<void> {
-  return writeFile(metaPath, JSON.stringify(meta))
+/** Written whole or not at all: a crash half-way through would cost the whole partial file (no safe resume). */
+export async function writeMeta(metaPath: string, meta: PartialMeta): Promise<void> {
+  const tmp = `${metaPath}.tmp`
+  await writeFile(tmp, JSON.stringify(meta))
+  await rename(tmp, metaPath)
 }
 
 /** The URL as it may be stored or shown: no query string, no fragment, no user info. */

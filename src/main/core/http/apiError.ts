@@ -18,6 +18,8 @@ export class ApiError extends Error {
   /** The server's own message (redacted), kept for logs and details. */
   readonly serverMessage?: string
   readonly serverCode?: string
+  /** Nothing was sent: there is no key to send. */
+  readonly noKey: boolean
 
   constructor(init: {
     kind: ErrorKind
@@ -30,6 +32,7 @@ export class ApiError extends Error {
     outcomeUnknown?: boolean
     serverMessage?: string
     serverCode?: string
+    noKey?: boolean
   }) {
     super(init.message)
     this.name = 'ApiError'
@@ -42,6 +45,7 @@ export class ApiError extends Error {
     this.outcomeUnknown = init.outcomeUnknown ?? false
     this.serverMessage = init.serverMessage
     this.serverCode = init.serverCode
+    this.noKey = init.noKey ?? false
   }
 
   toJobError(): JobError {

@@ -84,6 +84,11 @@ export class CometClient {
     return normalizeBaseUrl(this.o.baseUrl())
   }
 
+  /** Takes a request's place in the budget ahead of call() (pass it as `grant`). */
+  reserve(cls: BudgetClass, signal?: AbortSignal): Promise<BudgetGrant> {
+    return this.o.budget.acquire(cls, signal)
+  }
+
   /** Sends one request; resolves with a 2xx JSON body, throws ApiError otherwise. */
   async call(spec: RequestSpec, opts: CallOptions): Promise<CallResult> {
     const baseUrl = this.baseUrl
@@ -96,7 +101,8 @@ export class CometClient {
         throw new ApiError({
           kind: 'auth',
           retryable: false,
-          message: 'No CometAPI key is set. Add your key in Settings (or set COMETAPI_KEY); keys are made at https://www.cometapi.com/console/token.'
+          noKey: true,
+          message: 'No CometAPI key is set. Add it in Settings, with `comet-video key set` (reads it from standard input), or in COMETAPI_KEY; keys are made at https://www.cometapi.com/console/token.'
         })
       }
       headers.authorization = `Bearer ${key}`

@@ -97,7 +97,8 @@ export class RequestBudget {
     }
     while (this.waiters.length) {
       const now = this.clock.now()
-      this.grants = this.grants.filter((g) => now - g.t < this.windowMs)
+      // A grant from the "future" means the clock went back: forget it rather than wait for hours.
+      this.grants = this.grants.filter((g) => now - g.t < this.windowMs && g.t <= now)
       if (this.grants.length >= this.perWindow) {
         const wait = Math.min(...this.grants.map((g) => g.t)) + this.windowMs - now
         this.timer = this.clock.setTimeout(() => {

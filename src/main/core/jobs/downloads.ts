@@ -4,22 +4,32 @@
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { adapterFor } from '../adapters'
-import { DownloadError, downloadFile } from '../download/downloader'
+import { DISK_CODES, diskError } from '../download/downloadError'
+import { DownloadError, downloadFile, type DownloadRequest } from '../download/downloader'
 import type { KeySource } from '../http/cometClient'
 import { AimdLimiter, LimiterPair } from './aimdLimiter'
-import { type EngineContext, errorOf, retryDelay, vendorName } from './engineContext'
+import { type EngineContext, errorOf, isPlausibleWait, retryDelay, vendorName } from './engineContext'
 import type { JobRecord } from './jobStore'
 import type { Poller } from './poller'
 
 const RETRY_BACKOFF = { baseMs: 2000, capMs: 60_000 }
 const DISK_WAIT_MS = 30_000
 const MAX_REFRESHES = 4
+const NOT_VIDEO_TRIES = 3
 const PROGRESS_WRITE_MS = 1000
+
+/** What the engine's caller may change about how files are written (tests inject disk failures). */
+export type DownloadHooks = Pick<DownloadRequest, 'openWrite' | 'freeSpace' | 'connectTimeoutMs' | 'idleTimeoutMs'>
 
 interface Attempt {
   failures: number
+  /** Fresh links that were refused as expired the moment we used them. */
   refreshes: number
   triedContentRoute: boolean
+  /** The link expired: ask for a fresh one right before the next try, not while it waits its turn. */
+  refreshFirst: boolean
+  /** Answers that were not a video (a web page, JSON…). */
+  notVideo: number
 }
 
 export class Downloads {
@@ -33,7 +43,8 @@ export class Downloads {
   constructor(
     private readonly ctx: EngineContext,
     private readonly poller: Poller,
-    private readonly keys: KeySource
+    private readonly keys: KeySource,
+    private readonly hooks: DownloadHooks = {}
   ) {
     const s = ctx.settings()
     this.limiters = new LimiterPair(new AimdLimiter(s.maxConcurrentDownloads), new Map(), () => this.ctx.settings().maxConcurrentDownloadsPerProvider)
@@ -63,7 +74,7 @@ export class Downloads {
       if (!this.limiters.overall.canAcquire()) break
       if (this.active.has(id)) continue
       const wait = this.notBefore.get(id)
-      if (wait && wait > now) {
+      if (wait && wait > now && isPlausibleWait(this.ctx, wait, now)) {
         // Timers can fire a hair before the clock says so: always keep a wake-up for waiting jobs.
         nextWake = Math.min(nextWake, wait)
         continue
@@ -74,11 +85,17 @@ export class Downloads {
       this.limiters.acquire(rec.view.provider)
       const ac = new AbortController()
       this.active.set(id, ac)
-      void this.run(rec, ac.signal).finally(() => {
-        this.active.delete(id)
-        this.limiters.release(rec.view.provider, 'ok')
-        this.pump()
-      })
+      void this.run(rec, ac.signal)
+        .catch((err: unknown) => {
+          // A write that failed (the database locked by another program): try again shortly.
+          this.ctx.logger.log('warn', `download of ${id} could not record its progress: ${err instanceof Error ? err.message : String(err)}`)
+          this.later(id, 1000)
+        })
+        .finally(() => {
+          this.active.delete(id)
+          this.limiters.release(rec.view.provider, 'ok')
+          this.pump()
+        })
     }
     if (nextWake < Infinity) this.wakeAt(nextWake)
   }
@@ -116,7 +133,7 @@ export class Downloads {
   private attempt(id: string): Attempt {
     let a = this.attempts.get(id)
     if (!a) {
-      a = { failures: 0, refreshes: 0, triedContentRoute: false }
+      a = { failures: 0, refreshes: 0, triedContentRoute: false, refreshFirst: false, notVideo: 0 }
       this.attempts.set(id, a)
     }
     return a
@@ -153,20 +170,32 @@ export class Downloads {
     const id = rec.view.id
     const a = this.attempt(id)
     const library = ctx.library()
+    let freshLink = false
     try {
       const done = library.getByJob(id)
       if (done && existsSync(library.absolutePath(done))) {
         this.complete(rec, done.id, done.fileName)
         return
       }
+      if (!library.ensureRoot()) {
+        throw new DownloadError(
+          `The library folder ${library.root} is missing (deleted, moved, or on a disk that is not connected). Put it back or choose another library folder in Settings; the download waits until then.`,
+          'disk',
+          true,
+          { code: 'ENOENT' }
+        )
+      }
       const recovered = this.recoverFinalized(rec)
       if (recovered) return
-      if (rec.resultExpiresAt && rec.resultExpiresAt < ctx.clock.now() + 15_000 && rec.resultUrls.length) {
+      if (rec.resultUrls.length && (a.refreshFirst || (rec.resultExpiresAt && rec.resultExpiresAt < ctx.clock.now() + 15_000))) {
         rec = await this.refresh(rec, signal)
+        a.refreshFirst = false
+        freshLink = true
       }
       const src = await this.source(rec, a)
       let lastWrite = 0
       const result = await downloadFile({
+        ...this.hooks,
         url: src.url,
         headers: src.headers,
         partialPath: this.partialPath(id),
@@ -197,7 +226,7 @@ export class Downloads {
       ctx.patch(id, { downloadedBytes: result.bytes, downloadTotal: result.bytes }, ['downloading'])
       this.complete(rec, item.id, item.fileName)
     } catch (err) {
-      this.onError(rec, a, err, signal)
+      this.onError(rec, a, err, signal, freshLink)
     }
   }
 
@@ -238,18 +267,22 @@ export class Downloads {
     ctx.emit({ type: 'library.changed', itemIds: [itemId] })
   }
 
-  private onError(rec: JobRecord, a: Attempt, err: unknown, signal: AbortSignal): void {
+  private onError(rec: JobRecord, a: Attempt, err: unknown, signal: AbortSignal, freshLink: boolean): void {
     const { ctx } = this
     const id = rec.view.id
     if (signal.aborted) return
-    const de = err instanceof DownloadError ? err : null
-    const message = err instanceof Error ? err.message : String(err)
+    // Moving the file into the library or writing its sidecar can meet a full or read-only disk too.
+    const errno = (err as NodeJS.ErrnoException | null)?.code
+    const de = err instanceof DownloadError ? err : errno && DISK_CODES.has(errno) ? diskError(err as NodeJS.ErrnoException) : null
+    const message = de?.message ?? (err instanceof Error ? err.message : String(err))
     ctx.logger.log('warn', `download of ${id} failed: ${de?.kind ?? 'error'}: ${message}`)
     const fail = (text: string): void => {
       this.attempts.delete(id)
       ctx.patch(id, { state: 'failed', error: errorOf('download', text, true) }, ['downloading'])
     }
     if (de?.kind === 'expired') {
+      // A link that went stale while it waited for its turn is normal; a fresh one refused at once is a strike.
+      if (freshLink) a.refreshes++
       if (a.refreshes >= MAX_REFRESHES) {
         if (!a.triedContentRoute && adapterFor(rec.view.provider).contentRequest) {
           a.triedContentRoute = true
@@ -259,17 +292,22 @@ export class Downloads {
         fail(`The link to the finished video kept expiring and ${vendorName(rec)} gave no working new one. The video was made (and billed); try “Retry download” later.`)
         return
       }
-      a.refreshes++
+      a.refreshFirst = true
       ctx.patch(id, { note: 'The download link expired; asking for a fresh one…' }, ['downloading'])
-      void this.refresh(rec, ctx.signal())
-        .then(() => this.later(id, 100))
-        .catch(() => this.later(id, retryDelay(ctx, a.refreshes, RETRY_BACKOFF, undefined, 500)))
+      this.later(id, a.refreshes ? retryDelay(ctx, a.refreshes, RETRY_BACKOFF, undefined, 500) : 100)
       return
     }
     if (de?.kind === 'not_video') {
       if (!a.triedContentRoute && adapterFor(rec.view.provider).contentRequest) {
         a.triedContentRoute = true
         this.later(id, 100)
+        return
+      }
+      // One web page instead of the video can be a passing CDN error or a Wi-Fi login page: try again first.
+      if (++a.notVideo < NOT_VIDEO_TRIES) {
+        a.refreshFirst = !a.triedContentRoute
+        ctx.patch(id, { note: `${message} Trying again with a fresh link…` }, ['downloading'])
+        this.later(id, retryDelay(ctx, a.notVideo, RETRY_BACKOFF, undefined, 500))
         return
       }
       fail(`The result link did not lead to a video (${message}). Retry the download, or contact CometAPI support with the task id ${rec.view.remoteId}.`)

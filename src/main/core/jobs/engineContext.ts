@@ -46,6 +46,14 @@ export function errorOf(kind: JobError['kind'], message: string, retryable: bool
   return { kind, message, retryable, ...extra }
 }
 
+/** No wait the engine plans is longer (Retry-After is capped at 10 min); a longer one means the clock went back. */
+export const MAX_PLANNED_WAIT_MS = 10 * 60_000
+
+/** Whether a wait until `at` is still believable, or the wall clock went back since it was planned. */
+export function isPlausibleWait(ctx: Pick<EngineContext, 'backoffScale'>, at: number, now: number): boolean {
+  return at - now <= MAX_PLANNED_WAIT_MS * Math.max(ctx.backoffScale, 0.001) + 1000
+}
+
 /** A retry delay: exponential backoff with full jitter, Retry-After when given, never below `floorMs`. */
 export function retryDelay(ctx: Pick<EngineContext, 'backoffScale'>, attempt: number, policy: BackoffPolicy, retryAfterMs: number | undefined, floorMs: number): number {
   return Math.max(floorMs, backoffDelay(attempt, policy, retryAfterMs)) * ctx.backoffScale

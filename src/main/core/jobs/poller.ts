@@ -27,6 +27,8 @@ export class Poller {
   readonly scheduler: PollScheduler
   /** Latest progress report per job, with when it was seen, to sharpen the duration estimate. */
   private progressSeen = new Map<string, { progress: number; at: number }>()
+  /** Each job's age when this process first watched it, and the monotonic time of that moment. */
+  private ageBase = new Map<string, { age: number; at: number }>()
 
   constructor(
     private readonly ctx: EngineContext,
@@ -56,6 +58,7 @@ export class Poller {
     const job = rec.view
     if (!job.remoteId || !job.submittedAt) return
     const seen = this.progressSeen.get(job.id)
+    this.ageOf(rec, this.ctx.clock.now())
     this.scheduler.upsert({
       id: job.id,
       model: job.model,
@@ -70,6 +73,7 @@ export class Poller {
   untrack(id: string): void {
     this.scheduler.remove(id)
     this.progressSeen.delete(id)
+    this.ageBase.delete(id)
   }
 
   eta(id: string): number | null {
@@ -97,26 +101,13 @@ export class Poller {
     }
     const now = ctx.clock.now()
     const job = rec.view
-    if (now - job.createdAt > ctx.settings().maxJobAgeMs) {
-      this.untrack(id)
-      ctx.patch(
-        id,
-        {
-          state: 'failed',
-          error: errorOf(
-            'max_age',
-            `${vendorName(rec)} has not finished this video after ${Math.round((now - job.createdAt) / 3600_000)} hours, so we stopped waiting. It may still finish (and bill) on the provider's side; retrying starts a new paid job.`,
-            true
-          )
-        },
-        ['submitted', 'running']
-      )
-      return
-    }
     if (ctx.isPaused()) {
       this.reschedule(rec, now + 30_000 * ctx.backoffScale)
       return
     }
+    // Too old: ask one last time before giving up — the video may be finished (and billed) by now.
+    const age = this.ageOf(rec, now)
+    const tooOld = age > ctx.settings().maxJobAgeMs
     const adapter = adapterFor(job.provider)
     let result: PollResult
     try {
@@ -130,10 +121,49 @@ export class Poller {
       })
       result = adapter.parsePoll(res.body)
     } catch (err) {
-      this.onPollError(rec, err)
+      if (tooOld) this.giveUp(rec, age)
+      else this.onPollError(rec, err)
       return
     }
-    this.apply(rec, result)
+    if (tooOld && result.state !== 'succeeded' && result.state !== 'failed') this.giveUp(rec, age)
+    else this.apply(rec, result)
+  }
+
+  /**
+   * How long the job has been waiting. A wall clock that jumps forward (a correction, a manual
+   * change) must not age a job: time since this process first watched it is measured on the
+   * monotonic clock.
+   */
+  private ageOf(rec: JobRecord, now: number): number {
+    const wall = now - rec.view.createdAt
+    this.remember(rec.view.id, wall)
+    const base = this.ageBase.get(rec.view.id)!
+    return Math.min(wall, base.age + (this.monotonic() - base.at))
+  }
+
+  /** Starts counting a job's age on the monotonic clock: when this process creates it or first sees it. */
+  remember(id: string, wallAge: number): void {
+    if (!this.ageBase.has(id)) this.ageBase.set(id, { age: Math.max(0, wallAge), at: this.monotonic() })
+  }
+
+  private monotonic(): number {
+    return this.ctx.clock.monotonic?.() ?? this.ctx.clock.now()
+  }
+
+  private giveUp(rec: JobRecord, age: number): void {
+    this.untrack(rec.view.id)
+    this.ctx.patch(
+      rec.view.id,
+      {
+        state: 'failed',
+        error: errorOf(
+          'max_age',
+          `${vendorName(rec)} has not finished this video after ${Math.round(age / 3600_000)} hours, so we stopped waiting. It may still finish (and bill) on the provider's side; retrying starts a new paid job.`,
+          true
+        )
+      },
+      ['submitted', 'running']
+    )
   }
 
   private reschedule(rec: JobRecord, notBefore: number): void {
@@ -157,7 +187,7 @@ export class Poller {
     if (err instanceof ApiError) {
       if (err.kind === 'canceled') return
       if (err.kind === 'auth' || err.kind === 'bad_base_url') {
-        ctx.pause(err.kind, err.message)
+        ctx.pause(err.noKey ? 'no_key' : err.kind, err.message)
         this.reschedule(rec, now + 30_000 * ctx.backoffScale)
         return
       }
@@ -242,7 +272,9 @@ export class Poller {
     }
     if (r.state === 'unknown') ctx.logger.log('warn', `unknown status "${r.rawStatus}" for ${job.id}; still polling`)
     const state = r.state === 'running' || job.state === 'running' ? 'running' : 'submitted'
-    ctx.patch(job.id, { state, progress: r.progress ?? job.progress, pollCount: rec.pollCount + 1, pollErrors: 0, lastPolledAt: now }, ['submitted', 'running'])
+    // Say so when the provider answers with a status word we do not know, rather than look stuck.
+    const note = r.state === 'unknown' ? `${vendorName(rec)} reports a status we do not know (“${String(r.rawStatus ?? '').slice(0, 40)}”); still checking.` : null
+    ctx.patch(job.id, { state, progress: r.progress ?? job.progress, pollCount: rec.pollCount + 1, pollErrors: 0, lastPolledAt: now, note }, ['submitted', 'running'])
     const seen = this.progressSeen.get(job.id)
     this.scheduler.upsert({
       id: job.id,

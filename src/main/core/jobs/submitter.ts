@@ -5,10 +5,12 @@
 import type { JobView } from '../../../shared/jobs'
 import { adapterFor } from '../adapters'
 import { AdapterError, type LoadedImage, type PollResult, type VideoAdapter } from '../adapters/types'
+import { isDatabaseBusy } from '../db/database'
 import { ApiError } from '../http/apiError'
 import { loadImage } from '../images/imageProbe'
+import { sleep } from '../ports'
 import { AimdLimiter, LimiterPair } from './aimdLimiter'
-import { type EngineContext, errorOf, retryDelay, vendorName } from './engineContext'
+import { type EngineContext, errorOf, isPlausibleWait, retryDelay, vendorName } from './engineContext'
 import type { JobRecord } from './jobStore'
 
 const CREATE_BACKOFF = { baseMs: 2000, capMs: 60_000 }
@@ -21,6 +23,8 @@ export interface SubmitterHooks {
 export class Submitter {
   readonly limiters: LimiterPair
   private inFlight = new Set<string>()
+  /** Jobs whose "did it arrive?" lookup is planned for later. */
+  private lookupScheduled = new Set<string>()
   private timer: ReturnType<EngineContext['clock']['setTimeout']> | null = null
   private pumping = false
   private again = false
@@ -69,17 +73,19 @@ export class Submitter {
     for (const rec of queued) {
       if (!this.limiters.overall.canAcquire()) break
       if (this.inFlight.has(rec.view.id)) continue
-      if (rec.nextAttemptAt && rec.nextAttemptAt > now) {
+      if (rec.nextAttemptAt && rec.nextAttemptAt > now && isPlausibleWait(this.ctx, rec.nextAttemptAt, now)) {
         nextWake = Math.min(nextWake, rec.nextAttemptAt)
         continue
       }
       if (!this.limiters.canAcquire(rec.view.provider)) continue
       this.limiters.acquire(rec.view.provider)
       this.inFlight.add(rec.view.id)
-      void this.submit(rec).finally(() => {
-        this.inFlight.delete(rec.view.id)
-        this.pump()
-      })
+      void this.submit(rec)
+        .catch((err: unknown) => this.ctx.logger.log('error', `sending ${rec.view.id} stopped: ${err instanceof Error ? err.message : String(err)}`))
+        .finally(() => {
+          this.inFlight.delete(rec.view.id)
+          this.pump()
+        })
     }
     if (nextWake < Infinity) this.wakeAt(nextWake)
   }
@@ -125,11 +131,18 @@ export class Submitter {
         }
       }
       const request = job.spec.remixOf && adapter.buildRemix ? adapter.buildRemix(job.spec.remixOf, job.spec) : adapter.buildCreate(job.spec, { externalId: job.externalId, images })
+      // Wait for the request budget before claiming: a job killed while it waits its turn was surely never sent.
+      let grant
+      try {
+        grant = await ctx.client.reserve('create', ctx.signal())
+      } catch {
+        return // stopping: the job stays queued
+      }
       // Claim the job: only one engine, once. From here until the answer is recorded the outcome is unknown.
       if (!ctx.patch(job.id, { state: 'submitting', createAttempts: rec.createAttempts + 1, note: null, error: null }, ['queued'])) return
       let body: unknown
       try {
-        const res = await ctx.client.call(request, { cls: 'create', action: 'creating the video', model: job.model, signal: ctx.createSignal(), freshConnection: true })
+        const res = await ctx.client.call(request, { cls: 'create', grant, action: 'creating the video', model: job.model, signal: ctx.createSignal(), freshConnection: true })
         body = res.body
       } catch (err) {
         outcome = err instanceof ApiError && err.kind === 'rate_limited' ? 'throttled' : 'error'
@@ -148,7 +161,7 @@ export class Submitter {
         await this.resolveUnknown(rec, adapter, `CometAPI accepted the job but its answer could not be read (${err instanceof Error ? err.message : String(err)}).`)
         return
       }
-      this.recordCreated(rec, created.remoteId, created.poll)
+      await this.recordCreatedDurably(rec, created.remoteId, created.poll)
       outcome = 'ok'
     } finally {
       this.limiters.release(job.provider, outcome)
@@ -186,6 +199,30 @@ export class Submitter {
     if (result === 'recorded' && after) this.hooks.onSubmitted(after, poll)
   }
 
+  /**
+   * The remote id is what keeps us from paying twice: when another process holds the database
+   * locked, keep the answer and write it as soon as the lock is gone.
+   */
+  private async recordCreatedDurably(rec: JobRecord, remoteId: string, poll: PollResult | null): Promise<void> {
+    for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
+      try {
+        this.recordCreated(rec, remoteId, poll)
+        return
+      } catch (err) {
+        if (!isDatabaseBusy(err) || this.ctx.signal().aborted) throw err
+        this.ctx.logger.log('warn', `database locked by another program; keeping the remote id of ${rec.view.id} and trying again`)
+        await sleep(this.ctx.clock, wait)
+      }
+    }
+  }
+
+  /** Jobs left `submitting` with no create in flight (a write that failed): resolve them like a restart would. */
+  resolveStuck(): void {
+    for (const rec of this.ctx.store.query({ states: ['submitting'] })) {
+      if (!this.inFlight.has(rec.view.id) && !this.lookupScheduled.has(rec.view.id)) void this.resolveOrphan(rec)
+    }
+  }
+
   private failNotCreated(rec: JobRecord, err: AdapterError): void {
     const kind = err.kind === 'model_unavailable' ? 'model_unavailable' : err.kind === 'validation' ? 'validation' : 'provider_failed'
     if (kind === 'model_unavailable') this.ctx.catalog.markUnavailable(rec.view.model, err.message)
@@ -214,7 +251,7 @@ export class Submitter {
     }
     if (err.kind === 'auth' || err.kind === 'bad_base_url') {
       ctx.patch(job.id, { state: 'queued', note: err.message }, ['submitting'])
-      ctx.pause(err.kind, err.message)
+      ctx.pause(err.noKey ? 'no_key' : err.kind, err.message)
       return
     }
     if (err.kind === 'model_unavailable') ctx.catalog.markUnavailable(job.model, err.message)
@@ -280,7 +317,9 @@ export class Submitter {
 
   private scheduleLookup(id: string): void {
     const { ctx } = this
+    this.lookupScheduled.add(id)
     ctx.clock.setTimeout(() => {
+      this.lookupScheduled.delete(id)
       if (ctx.signal().aborted) return
       const rec = ctx.store.get(id)
       if (rec?.view.state === 'submitting' && !this.inFlight.has(id)) void this.resolveOrphan(rec)
@@ -293,6 +332,9 @@ export class Submitter {
     this.inFlight.add(rec.view.id)
     try {
       await this.resolveUnknown(rec, adapter, 'the app stopped while the job was being sent')
+    } catch (err) {
+      // Still `submitting`: resolveStuck() tries again.
+      this.ctx.logger.log('warn', `could not resolve ${rec.view.id} yet: ${err instanceof Error ? err.message : String(err)}`)
     } finally {
       this.inFlight.delete(rec.view.id)
     }

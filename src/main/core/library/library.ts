@@ -67,6 +67,22 @@ export class Library {
   }
 
   /**
+   * Whether the library folder is there to write into. A missing folder is created only while the
+   * index is empty (first run, a folder just chosen): one that held videos and vanished was deleted,
+   * moved or is on a disk that is not connected, and quietly recreating it would hide that.
+   */
+  ensureRoot(): boolean {
+    if (existsSync(this.root)) return true
+    if (this.stats().count > 0) return false
+    try {
+      mkdirSync(this.root, { recursive: true })
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  /**
    * Picks (once per job) the final file name and records it, so a crash between the rename and
    * the index write finds the same name again. Call before finalize and keep the name in the job row.
    */
@@ -326,6 +342,7 @@ export class Library {
   private cleanupPartial(partialPath: string): void {
     rmSync(partialPath, { force: true })
     rmSync(`${partialPath}.meta.json`, { force: true })
+    rmSync(`${partialPath}.meta.json.tmp`, { force: true })
   }
 
   private change(id: string, edit: (item: LibraryItem) => LibraryItem): LibraryItem {

@@ -22,6 +22,11 @@ export class SecretStoreError extends Error {
   }
 }
 
+const KEPT_INSTEAD: Record<SecretBackend['kind'], string> = {
+  keychain: 'The key is kept in the OS keychain instead.',
+  'encrypted-file': 'The key is kept in an encrypted file in the app’s data folder instead.'
+}
+
 export const KEYTAR_SERVICE = 'comet-video-studio'
 export const KEYTAR_ACCOUNT = 'cometapi-key'
 
@@ -46,10 +51,10 @@ interface KeytarModule {
 function explainKeychainError(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err)
   if (/autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|org\.freedesktop\.secrets|Secret Service|No such interface|ServiceUnknown/i.test(msg)) {
-    return 'No OS keychain is available (no Secret Service on D-Bus). Install and unlock a keyring such as gnome-keyring, or the key is kept in the fallback store.'
+    return 'No OS keychain is available (no Secret Service on D-Bus); install and unlock a keyring such as gnome-keyring to use it.'
   }
   if (/Cannot find module|keytar/i.test(msg)) {
-    return 'The keychain module (keytar) is not installed; on Linux install libsecret-1-dev and reinstall, or the key is kept in the fallback store.'
+    return 'The keychain module (keytar) is not installed; on Linux install libsecret-1-dev and reinstall to use the OS keychain.'
   }
   return `The OS keychain failed: ${msg}`
 }
@@ -103,10 +108,11 @@ export class SecretStore {
       const problems: string[] = []
       for (const b of this.opts.backends) {
         const problem = await b.check()
-        if (!problem) return { backend: b, problem: problems[0] ?? null }
+        // Say where the key is kept instead, so nobody wonders where it went.
+        if (!problem) return { backend: b, problem: problems[0] ? `${problems[0]} ${KEPT_INSTEAD[b.kind]}` : null }
         problems.push(problem)
       }
-      return { backend: null, problem: problems[0] ?? 'No place to store the key is available; set COMETAPI_KEY instead.' }
+      return { backend: null, problem: problems[0] ? `${problems[0]} Set COMETAPI_KEY instead.` : 'No place to store the key is available; set COMETAPI_KEY instead.' }
     })()
     return this.backendChoice
   }

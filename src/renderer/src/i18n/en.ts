@@ -65,6 +65,7 @@ export const en = {
   'banner.authTitle': 'Paused: the API key was rejected.',
   'banner.baseUrlTitle': 'Paused: the server address looks wrong.',
   'banner.noKeyTitle': 'Paused: no API key.',
+  'banner.databaseTitle': 'Paused: restart the app.',
   'banner.openSettings': 'Open Settings',
   'banner.offline': 'Offline — using the saved model list. {problem}',
 

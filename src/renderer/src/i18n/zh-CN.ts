@@ -68,6 +68,7 @@ export const zhCN: Dict = {
   'banner.authTitle': '已暂停：API 密钥被拒绝。',
   'banner.baseUrlTitle': '已暂停：服务器地址似乎有误。',
   'banner.noKeyTitle': '已暂停：尚未设置 API 密钥。',
+  'banner.databaseTitle': '已暂停：请重新启动应用。',
   'banner.openSettings': '打开设置',
   'banner.offline': '离线：正在使用已保存的模型列表。{problem}',
 

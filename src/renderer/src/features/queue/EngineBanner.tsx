@@ -18,16 +18,19 @@ export function EngineBanner(): ReactElement | null {
       </div>
     )
   }
-  const title = paused.kind === 'auth' ? t('banner.authTitle') : paused.kind === 'bad_base_url' ? t('banner.baseUrlTitle') : t('banner.noKeyTitle')
+  const title =
+    paused.kind === 'auth' ? t('banner.authTitle') : paused.kind === 'bad_base_url' ? t('banner.baseUrlTitle') : paused.kind === 'database' ? t('banner.databaseTitle') : t('banner.noKeyTitle')
   return (
     <div className="banner banner-warn" role="alert" data-testid="engine-banner">
       <Icon name="alert" />
       <p>
         <strong>{title}</strong> {paused.message}
       </p>
-      <Button size="sm" variant="primary" onClick={() => navigate({ name: 'settings', section: paused.kind === 'bad_base_url' ? 'engine' : 'key' })} data-testid="banner-settings">
-        {t('banner.openSettings')}
-      </Button>
+      {paused.kind !== 'database' && (
+        <Button size="sm" variant="primary" onClick={() => navigate({ name: 'settings', section: paused.kind === 'bad_base_url' ? 'engine' : 'key' })} data-testid="banner-settings">
+          {t('banner.openSettings')}
+        </Button>
+      )}
     </div>
   )
 }
