@@ -28,6 +28,7 @@ export default defineConfig({
     root: resolve(__dirname, 'src/renderer'),
     plugins: [react()],
     build: {
+      minify: true,
       outDir: 'out/renderer',
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/renderer/index.html') }

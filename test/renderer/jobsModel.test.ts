@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { JobView } from '../../src/shared/jobs'
-import { activeCount, applyJobsChanged, emptyJobs, filterCount, filterJobIds, finishedIds, jobsFromList } from '../../src/renderer/src/store/jobsModel'
+import { activeCount, applyJobsChanged, emptyJobs, filterCount, filterJobIds, finishedIds, jobsFromList, mergeJobs } from '../../src/renderer/src/store/jobsModel'
 
 function job(id: string, createdAt: number, patch: Partial<JobView> = {}): JobView {
   return {
@@ -88,6 +88,18 @@ describe('jobs patch application', () => {
     for (let i = 0; i < 200; i++) data = applyJobsChanged(data, { jobs: [job(`j${i * 7}`, i * 7, { state: 'running', progress: i % 100, updatedAt: 100_000 + i })], removed: [] })
     expect(performance.now() - started).toBeLessThan(500)
     expect(data.order.length).toBe(10_000)
+  })
+})
+
+describe('loading a long queue in pages', () => {
+  it('adds later pages without rolling back jobs that changed meanwhile', () => {
+    const first = jobsFromList([job('c', 3), job('b', 2, { state: 'completed', updatedAt: 50 })])
+    // An older copy of b arrives in a later page (the request raced an update): it is ignored.
+    const merged = mergeJobs(first, [job('b', 2, { state: 'running', updatedAt: 10 }), job('a', 1)])
+    expect(merged.order).toEqual(['c', 'b', 'a'])
+    expect(merged.byId.get('b')?.state).toBe('completed')
+    expect(merged.counts.completed).toBe(1)
+    expect(mergeJobs(merged, [job('a', 1)])).toBe(merged)
   })
 })
 

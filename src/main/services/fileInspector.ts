@@ -79,6 +79,13 @@ async function collect(paths: string[]): Promise<Collected> {
   const reject = (path: string, code: string, reason: string): void => {
     out.rejected.push({ path, name: basename(path), code, reason })
   }
+  const tooMany = (path: string): void => reject(path, 'tooMany', `Only the first ${MAX_FILES.toLocaleString('en')} files of a drop are used.`)
+  const addFile = (path: string, real: string): void => {
+    if (seenFiles.has(real)) return
+    seenFiles.add(real)
+    if (out.files.length >= MAX_FILES) tooMany(path)
+    else out.files.push(path)
+  }
   const walk = async (path: string, depth: number): Promise<void> => {
     let st
     try {
@@ -88,45 +95,40 @@ async function collect(paths: string[]): Promise<Collected> {
       reject(path, code === 'ELOOP' ? 'symlinkLoop' : code === 'EACCES' ? 'unreadable' : 'missing', code === 'EACCES' ? 'Permission denied.' : 'The file is gone or its link leads nowhere.')
       return
     }
-    if (st.isDirectory()) {
-      const real = await realpath(path)
-      if (seenDirs.has(real)) return // a symlink loop or the same folder dropped twice
-      seenDirs.add(real)
-      if (depth > MAX_DEPTH) {
-        reject(path, 'tooDeep', `Folders nested deeper than ${MAX_DEPTH} levels are not searched.`)
-        return
-      }
-      out.folders++
-      let entries
-      try {
-        entries = await readdir(path, { withFileTypes: true })
-      } catch {
-        reject(path, 'unreadable', 'This folder cannot be read.')
-        return
-      }
-      entries.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }))
-      for (const e of entries) {
-        if (e.name.startsWith('.')) continue
-        if (out.files.length >= MAX_FILES) {
-          reject(join(path, e.name), 'tooMany', `Only the first ${MAX_FILES.toLocaleString('en')} files of a drop are used.`)
-          return
-        }
-        await walk(join(path, e.name), depth + 1)
-      }
+    if (st.isFile()) {
+      addFile(path, await realpath(path))
       return
     }
-    if (!st.isFile()) {
+    if (!st.isDirectory()) {
       reject(path, 'notFile', 'Not a regular file (a device or pipe).')
       return
     }
-    const real = await realpath(path)
-    if (seenFiles.has(real)) return
-    seenFiles.add(real)
-    if (out.files.length >= MAX_FILES) {
-      reject(path, 'tooMany', `Only the first ${MAX_FILES.toLocaleString('en')} files of a drop are used.`)
+    const realDir = await realpath(path)
+    if (seenDirs.has(realDir)) return // a symlink loop or the same folder dropped twice
+    seenDirs.add(realDir)
+    if (depth > MAX_DEPTH) {
+      reject(path, 'tooDeep', `Folders nested deeper than ${MAX_DEPTH} levels are not searched.`)
       return
     }
-    out.files.push(path)
+    out.folders++
+    let entries
+    try {
+      entries = await readdir(path, { withFileTypes: true })
+    } catch {
+      reject(path, 'unreadable', 'This folder cannot be read.')
+      return
+    }
+    entries.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }))
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue
+      if (out.files.length >= MAX_FILES) {
+        tooMany(join(path, e.name))
+        return
+      }
+      // The directory listing already says what most entries are: only links and odd types need a stat.
+      if (e.isFile()) addFile(join(path, e.name), join(realDir, e.name))
+      else await walk(join(path, e.name), depth + 1)
+    }
   }
   for (const p of paths) {
     if (!isAbsolute(p) || p.includes('\u0000')) {

@@ -37,10 +37,19 @@ export async function loadCatalog(refresh = false): Promise<void> {
   }
 }
 
+/** The first screenful at once, then the rest of a long queue in pages, without blocking the screen. */
+const FIRST_PAGE = 200
+const NEXT_PAGE = 2000
+
 export async function loadJobs(): Promise<void> {
   try {
-    const page = await invoke('jobs.list', { limit: 20_000 }, { quiet: true })
-    useJobs.getState().load(page.jobs)
+    const first = await invoke('jobs.list', { limit: FIRST_PAGE }, { quiet: true })
+    useJobs.getState().load(first.jobs)
+    for (let offset = first.jobs.length; offset < first.total; offset += NEXT_PAGE) {
+      const page = await invoke('jobs.list', { limit: NEXT_PAGE, offset }, { quiet: true })
+      useJobs.getState().loadMore(page.jobs)
+      if (page.jobs.length < NEXT_PAGE) break
+    }
   } catch (error) {
     useJobs.getState().fail(errorMessage(error))
   }

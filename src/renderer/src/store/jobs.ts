@@ -1,7 +1,7 @@
 // The job list as a zustand store around the pure patch logic in jobsModel.ts.
 import { create } from 'zustand'
 import type { JobView, JobsChanged } from '../shared'
-import { applyJobsChanged, emptyJobs, jobsFromList, type JobsData } from './jobsModel'
+import { applyJobsChanged, emptyJobs, jobsFromList, mergeJobs, type JobsData } from './jobsModel'
 
 interface JobsState extends JobsData {
   loaded: boolean
@@ -10,6 +10,8 @@ interface JobsState extends JobsData {
   pending: JobsChanged[]
   apply(patch: JobsChanged): void
   load(list: JobView[]): void
+  /** Adds a further page of the list (loaded after the first screenful is shown). */
+  loadMore(list: JobView[]): void
   fail(message: string): void
 }
 
@@ -31,6 +33,11 @@ export const useJobs = create<JobsState>((set, get) => ({
     let data = jobsFromList(list)
     for (const patch of get().pending) data = applyJobsChanged(data, patch)
     set({ ...data, loaded: true, error: null, pending: [] })
+  },
+  loadMore(list) {
+    const s = get()
+    const next = mergeJobs(s, list)
+    if (next !== s) set({ byId: next.byId, order: next.order, counts: next.counts })
   },
   fail(message) {
     set({ error: message, loaded: false })

@@ -50,6 +50,22 @@ export function jobsFromList(list: JobView[]): JobsData {
   return { byId, order, counts }
 }
 
+/**
+ * Adds a page of a long list loaded in the background: jobs not held yet, or held in an older
+ * version. One sort instead of an insertion per job, so 10,000 jobs merge in milliseconds.
+ */
+export function mergeJobs(data: JobsData, list: JobView[]): JobsData {
+  const merged = new Map(data.byId)
+  let changed = false
+  for (const job of list) {
+    const current = merged.get(job.id)
+    if (current && current.updatedAt >= job.updatedAt) continue
+    merged.set(job.id, job)
+    changed = true
+  }
+  return changed ? jobsFromList([...merged.values()]) : data
+}
+
 /** Index where `job` belongs in `order` (binary search on the newest-first order). */
 function insertionIndex(order: string[], byId: Map<string, JobView>, job: JobView): number {
   let lo = 0

@@ -1,4 +1,4 @@
-import { memo, useEffect, useRef, type ReactElement } from 'react'
+import { memo, useEffect, useRef, useState, type ReactElement } from 'react'
 import { mediaUrl } from '../../api'
 import { IconButton } from '../../components/Button'
 import { Icon } from '../../components/Icon'
@@ -13,14 +13,19 @@ export const LibraryCard = memo(function LibraryCard({ item, now }: { item: Libr
   const t = useT()
   const lang = useLang((s) => s.lang)
   const ref = useRef<HTMLDivElement>(null)
+  // Cards are rendered a little beyond the screen for smooth scrolling; their posters load only
+  // once they are really in view (lazy loading alone would fetch the overscan too).
+  const [seen, setSeen] = useState(false)
 
-  // A card without a poster asks for one only while it is actually visible.
   useEffect(() => {
-    if (item.poster || !ref.current) return
+    if (!ref.current) return
     const el = ref.current
     const id = item.id
     const observer = new IntersectionObserver((entries) => {
       for (const e of entries) {
+        if (e.isIntersecting) setSeen(true)
+        // A card without a poster asks for one only while it is actually visible.
+        if (item.poster) continue
         if (e.isIntersecting) posterQueue.show(id)
         else posterQueue.hide(id)
       }
@@ -28,7 +33,7 @@ export const LibraryCard = memo(function LibraryCard({ item, now }: { item: Libr
     observer.observe(el)
     return () => {
       observer.disconnect()
-      posterQueue.hide(id)
+      if (!item.poster) posterQueue.hide(id)
     }
   }, [item.id, item.poster])
 
@@ -36,8 +41,8 @@ export const LibraryCard = memo(function LibraryCard({ item, now }: { item: Libr
   return (
     <div className="lib-card" ref={ref} data-testid="library-card" data-item-id={item.id}>
       <button type="button" className="lib-poster" onClick={open} aria-label={t('library.play', { prompt: item.prompt || item.fileName })}>
-        {item.poster ? (
-          <img src={`${mediaUrl('poster', item.id)}?v=${encodeURIComponent(item.poster)}`} alt="" loading="lazy" draggable={false} />
+        {item.poster && seen ? (
+          <img src={`${mediaUrl('poster', item.id)}?v=${encodeURIComponent(item.poster)}`} alt="" draggable={false} />
         ) : (
           <span className="lib-poster-empty" aria-hidden="true">
             <Icon name="film" size={22} />
