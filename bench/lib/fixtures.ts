@@ -1,6 +1,7 @@
 // Data at scale for the benchmarks: library items with realistic prompts (English and Chinese),
 // jobs in every settled state, and a studio.db holding both — built once and cached under
 // bench/.work (keyed by the schema, so a new migration builds a new one).
+import { msg } from '../../src/shared/messages'
 import { createHash } from 'node:crypto'
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
@@ -92,7 +93,7 @@ export function insertJobs(db: ReturnType<typeof openDatabase>, n: number, runni
       store.insert({
         id, batchId: `batch-${Math.floor(i / 50)}`, parentId: null, lineage: null, model, provider, vendor,
         spec: { model, prompt: item.prompt, seconds: 8, size: '1280x720' }, state, externalId: `cvs-${id}`,
-        estimatedCost: 0.4, note: state === 'held' ? 'Held: above your daily cap.' : null, createdAt: now - (n - i) * 30_000
+        estimatedCost: 0.4, note: state === 'held' ? msg('held.overCap', { estimate: '0.40', total: '12.40', cap: '12.00' }) : null, createdAt: now - (n - i) * 30_000
       })
     }
     db.prepare(`UPDATE jobs SET progress = 100, submitted_at = created_at + 2000, completed_at = created_at + 90000, remote_id = 'r-' || id WHERE state = 'completed'`).run()

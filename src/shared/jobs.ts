@@ -81,6 +81,9 @@ export interface JobError {
   status?: number
   /** Field the problem concerns (validation). */
   field?: string
+  /** The sentence as a code and parameters (shared/messages.ts, or a FieldError code), for translation. */
+  code?: string
+  params?: Record<string, string | number>
 }
 
 export type Lineage = 'retry' | 'duplicate' | 'remix' | 'compare'
@@ -105,8 +108,11 @@ export interface JobView {
   externalId: string
   estimatedCost: number | null
   error: JobError | null
-  /** Why the job is held / waiting / needs a decision, in plain words. */
+  /** Why the job is held / waiting / needs a decision, in plain words (English). */
   note: string | null
+  /** The note as a code and parameters (shared/messages.ts), for translation. */
+  noteCode: string | null
+  noteParams: Record<string, string | number> | null
   /** Absolute path of the finished video once it is in the library. */
   file: string | null
   libraryItemId: string | null

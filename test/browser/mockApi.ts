@@ -241,6 +241,8 @@ export function createMockApi(params = new URLSearchParams(location.search)): St
           estimatedCost: estimateCost(m.pricing, m.rules, spec as JobSpec),
           error: null,
           note: held ? 'This would go over your daily budget; it waits for your OK.' : null,
+          noteCode: null,
+          noteParams: null,
           file: null,
           libraryItemId: null,
           createdAt: t + i,

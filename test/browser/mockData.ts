@@ -140,6 +140,8 @@ function jobFor(i: number, state: JobState, model: CatalogModel, now: number, ra
     estimatedCost: estimateCost(model.pricing, model.rules, spec),
     error: null,
     note: null,
+    noteCode: null,
+    noteParams: null,
     file: state === 'completed' ? `/Users/demo/Movies/Comet Video Studio/${model.id}-${i}.mp4` : null,
     libraryItemId: state === 'completed' ? `lib_${String(i).padStart(4, '0')}` : null,
     createdAt: created,

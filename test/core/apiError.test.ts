@@ -5,7 +5,7 @@ import { TransportError } from '../../src/main/core/http/transport'
 
 const fixtures = JSON.parse(readFileSync(new URL('../fixtures/cometapi/fixtures.json', import.meta.url), 'utf8'))
 const cases = fixtures.errors.cases as Record<string, { status: number; body?: unknown; body_text?: string; headers?: Record<string, string>; retry: boolean }>
-const ctx = { baseUrl: 'https://api.cometapi.com', path: '/v1/videos', action: 'creating the video', model: 'sora-2' }
+const ctx = { baseUrl: 'https://api.cometapi.com', path: '/v1/videos', action: 'create' as const, model: 'sora-2' }
 
 function classify(c: { status: number; body?: unknown; body_text?: string; headers?: Record<string, string> }, secrets: string[] = []): ApiError {
   const text = c.body_text ?? JSON.stringify(c.body ?? '')

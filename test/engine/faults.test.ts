@@ -183,10 +183,9 @@ describe('download faults', () => {
   }, 90_000)
 
   it('refreshes an expired result URL by polling again instead of failing', async () => {
-    h = await harness({ resultUrlTtlMs: 1 })
+    // Every link the fake hands out is already expired, so the first download attempt surely gets 403.
+    h = await harness({ resultUrlTtlMs: -60_000 })
     h.engine.start()
-    // URLs expire at once: the first download attempt gets 403; a fresh poll gives a new one.
-    h.fake.setOptions({ resultUrlTtlMs: 1 })
     const id = await createOne(sora('expiring link'))
     await until(() => h.fake.log.some((e) => e.kind === 'file' && e.status === 403), 20_000)
     h.fake.setOptions({ resultUrlTtlMs: 60_000 })

@@ -21,6 +21,8 @@ function job(id: string, createdAt: number, patch: Partial<JobView> = {}): JobVi
     estimatedCost: 0.32,
     error: null,
     note: null,
+    noteCode: null,
+    noteParams: null,
     file: null,
     libraryItemId: null,
     createdAt,

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import {
   ACTIVE_STATES, type EngineEvent, type EnginePause, type EngineStatus, type JobSpec, type JobState, type JobView, type Lineage, type ProviderFamily
 } from '../../shared/jobs'
+import { msg, type Message } from '../../shared/messages'
 import type { FieldError } from '../../shared/modelTypes'
 import type { Settings } from '../../shared/settings'
 import type { SpendSummary } from '../../shared/spend'
@@ -498,13 +499,13 @@ export class Engine {
     const known = costs.filter((c): c is number => c != null)
     const estimate = known.length ? known.reduce((a, b) => a + b, 0) : null
     const cap = this.current.dailyBudget
-    let note: string | null = null
+    let note: Message | null = null
     let held = false
     if (cap != null && estimate != null && !input.confirmOverBudget) {
       const spent = this.ledger.totalForDay(dayKey(now)) + this.ledger.pendingEstimate()
       if (spent + estimate > cap) {
         held = true
-        note = `Held: this batch (about ${estimate.toFixed(2)}) would take today's spend to ${(spent + estimate).toFixed(2)}, above your daily cap of ${cap.toFixed(2)}. Confirm to send it.`
+        note = msg('held.overCap', { estimate: estimate.toFixed(2), total: (spent + estimate).toFixed(2), cap: cap.toFixed(2) })
       }
     }
     const batchId = input.batchId ?? (input.specs.length > 1 ? newId('b', now) : null)
@@ -540,7 +541,7 @@ export class Engine {
     for (const job of jobs) this.emit({ type: 'job.created', job })
     if (this.role === 'owner' && !held) this.submitter.pump()
     this.emit({ type: 'spend.changed' })
-    return { ok: true, jobs, held, estimate, note }
+    return { ok: true, jobs, held, estimate, note: note?.text ?? null }
   }
 
   /** Sends held jobs (the user confirmed the spend). */
@@ -613,21 +614,19 @@ export class Engine {
     const job = this.mustGet(id)
     const wasSent = ['submitting', 'submitted', 'running', 'downloading', 'needs_decision'].includes(job.state)
     if (['completed', 'failed', 'canceled'].includes(job.state)) throw new EngineError(`This job is already ${job.state}.`, 'bad_state')
-    const message = wasSent
-      ? 'Stopped watching this job. CometAPI cannot cancel a video task, so the provider may still finish it and bill you.'
-      : 'Canceled before it was sent: nothing was billed.'
-    this.patch(id, { state: 'canceled', note: message }, [job.state])
+    const note = msg(wasSent ? 'cancel.mayBill' : 'cancel.notBilled')
+    this.patch(id, { state: 'canceled', note }, [job.state])
     this.poller.untrack(id)
     this.downloads.abort(id)
     this.lib.releaseName(id)
-    return { job: this.mustGet(id), message }
+    return { job: this.mustGet(id), message: note.text }
   }
 
   /** A new job with the same settings, linked to the old one. */
   async retry(id: string): Promise<CreateJobsResult> {
     const job = this.mustGet(id)
     if (!['failed', 'canceled', 'needs_decision'].includes(job.state)) throw new EngineError('Only a failed, canceled or undecided job can be retried.', 'bad_state')
-    if (job.state === 'needs_decision') this.patch(id, { state: 'canceled', note: 'Replaced by a retry.' }, ['needs_decision'])
+    if (job.state === 'needs_decision') this.patch(id, { state: 'canceled', note: msg('retry.replaced') }, ['needs_decision'])
     return this.createJobs({ specs: [job.spec], parentId: id, lineage: 'retry', batchId: null })
   }
 
@@ -651,10 +650,10 @@ export class Engine {
     const job = this.mustGet(id)
     if (job.state !== 'needs_decision') throw new EngineError('This job is not waiting for a decision.', 'bad_state')
     if (choice === 'resubmit') {
-      this.patch(id, { state: 'queued', note: 'Resubmitted at your request.' }, ['needs_decision'])
+      this.patch(id, { state: 'queued', note: msg('decide.resubmitted') }, ['needs_decision'])
       if (this.role === 'owner') this.submitter.pump()
     } else {
-      this.patch(id, { state: 'canceled', note: 'Not resubmitted. If the provider did receive it, it may still bill it.' }, ['needs_decision'])
+      this.patch(id, { state: 'canceled', note: msg('decide.dismissed') }, ['needs_decision'])
     }
     return this.mustGet(id)
   }

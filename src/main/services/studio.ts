@@ -121,7 +121,7 @@ export class Studio {
     })
     let warning = ''
     try {
-      await client.call({ method: 'GET', path: '/v1/models' }, { cls: 'urgent', action: 'checking the key' })
+      await client.call({ method: 'GET', path: '/v1/models' }, { cls: 'urgent', action: 'keyCheck' })
     } catch (err) {
       if (err instanceof ApiError && (err.kind === 'auth' || err.kind === 'forbidden' || err.kind === 'bad_base_url')) {
         return { ok: false, verified: true, message: err.message, status: await this.o.secrets.status() }

@@ -28,3 +28,4 @@ export type { LanguageSetting, Settings, ThemeSetting } from '../../shared/setti
 export { DEFAULT_ENGINE_SETTINGS, SETTINGS_LIMITS } from '../../shared/settings'
 export type { SpendSummary, ModelSpend } from '../../shared/spend'
 export { applyDefaults, estimateCost, fieldsOf, validateSpec } from '../../shared/validation'
+export { fill } from '../../shared/messages'

@@ -264,7 +264,7 @@ export class Catalog {
   refresh(): Promise<void> {
     this.refreshing ??= (async () => {
       try {
-        const res = await this.o.client.call({ method: 'GET', path: '/api/models' }, { cls: 'urgent', action: 'loading the model list', auth: false })
+        const res = await this.o.client.call({ method: 'GET', path: '/api/models' }, { cls: 'urgent', action: 'catalog', auth: false })
         // A model that answered model-not-found and is listed again may be back: give it another chance.
         this.unavailable = {}
         this.apply(res.body, this.o.clock.now())

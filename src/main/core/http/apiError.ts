@@ -1,6 +1,7 @@
 // Turns every way a CometAPI request can fail into one error with a kind, a retry decision and a
 // sentence that names the fix (API.md §8, "Errors and retry guidance").
 import type { ErrorKind, JobError } from '../../../shared/jobs'
+import { english, msg, type Message, type MessageCode, type MessageParams } from '../../../shared/messages'
 import { TransportError } from './transport'
 
 export const KEYS_PAGE_URL = 'https://www.cometapi.com/console/token'
@@ -20,10 +21,13 @@ export class ApiError extends Error {
   readonly serverCode?: string
   /** Nothing was sent: there is no key to send. */
   readonly noKey: boolean
+  /** The sentence as a code and parameters, for people who do not read English. */
+  readonly code: MessageCode
+  readonly params: MessageParams
 
   constructor(init: {
     kind: ErrorKind
-    message: string
+    message: Message
     retryable: boolean
     status?: number
     requestId?: string
@@ -34,8 +38,10 @@ export class ApiError extends Error {
     serverCode?: string
     noKey?: boolean
   }) {
-    super(init.message)
+    super(init.message.text)
     this.name = 'ApiError'
+    this.code = init.message.code
+    this.params = init.message.params
     this.kind = init.kind
     this.retryable = init.retryable
     this.status = init.status
@@ -49,7 +55,7 @@ export class ApiError extends Error {
   }
 
   toJobError(): JobError {
-    const e: JobError = { kind: this.kind, message: this.message, retryable: this.retryable }
+    const e: JobError = { kind: this.kind, message: this.message, retryable: this.retryable, code: this.code, params: this.params }
     if (this.requestId) e.requestId = this.requestId
     if (this.status) e.status = this.status
     if (this.field) e.field = this.field
@@ -57,12 +63,19 @@ export class ApiError extends Error {
   }
 }
 
+/** What we were doing when a request failed, for the sentence ("creating the video"). */
+export type ActionCode = 'create' | 'poll' | 'lookup' | 'catalog' | 'keyCheck' | 'other'
+
 export interface ClassifyContext {
   baseUrl: string
   path: string
-  /** What we were doing, for the sentence ("creating the video", "checking the video"). */
-  action: string
+  action: ActionCode
   model?: string
+}
+
+/** Parameters every API message may use: where, what for, which model. */
+function base(ctx: ClassifyContext): MessageParams {
+  return { baseUrl: ctx.baseUrl, path: ctx.path, action: english(`action.${ctx.action}`), actionCode: ctx.action, model: ctx.model ?? 'this model' }
 }
 
 /** Replaces every secret in a text by a fixed marker. */
@@ -145,9 +158,6 @@ function looksLikeHtml(contentType: string, text: string): boolean {
   return head.startsWith('<!doctype html') || head.startsWith('<html') || head.startsWith('<head') || head.startsWith('<body')
 }
 
-function withRequestId(message: string, requestId: string | undefined): string {
-  return requestId && !message.includes(requestId) ? `${message} (request id: ${requestId})` : message
-}
 
 /**
  * Classifies an HTTP answer that is not a usable JSON success.
@@ -164,89 +174,30 @@ export function classifyHttpFailure(
   const eb = readErrorBody(res.body)
   const serverMessage = eb.message ? redact(eb.message, secrets) : undefined
   const requestId = (serverMessage && REQUEST_ID.exec(serverMessage)?.[1]) || res.headers['x-request-id'] || undefined
-  const said = serverMessage ? `: “${serverMessage.replace(REQUEST_ID, '').replace(/\(\s*\)\s*$/, '').trim()}”` : ''
+  const detail = serverMessage ? serverMessage.replace(REQUEST_ID, '').replace(/\(\s*\)\s*$/, '').trim() : ''
   const code = eb.code ?? undefined
   const common = { status, requestId, serverMessage, serverCode: code }
+  const p: MessageParams = { ...base(ctx), status, detail, requestId: requestId ?? '' }
+  const m = (c: MessageCode, extra: MessageParams = {}): Message => msg(c, { ...p, ...extra })
 
   if (status >= 300 && status < 400) {
-    return new ApiError({
-      ...common,
-      kind: 'bad_base_url',
-      retryable: false,
-      message: `The server at ${ctx.baseUrl} redirected ${ctx.path} to ${res.headers.location ?? 'another page'} instead of answering. Check the base URL in Settings (it should be https://api.cometapi.com).`
-    })
+    return new ApiError({ ...common, kind: 'bad_base_url', retryable: false, message: m('api.redirect', { location: res.headers.location ?? 'another page' }) })
   }
   if (res.body === undefined && looksLikeHtml(contentType, res.text)) {
-    return new ApiError({
-      ...common,
-      kind: status === 404 ? 'not_found' : 'bad_base_url',
-      retryable: false,
-      message: `The server at ${ctx.baseUrl} answered ${ctx.path} with a web page, not the API. Check the base URL in Settings (it should be https://api.cometapi.com).`
-    })
+    return new ApiError({ ...common, kind: status === 404 ? 'not_found' : 'bad_base_url', retryable: false, message: m('api.html') })
   }
-  const modelName = ctx.model ? ` ${ctx.model}` : ''
   if (code === 'model_not_found' || /model_not_found|no available channel|invalid model name|unsupported relay mode/i.test(serverMessage ?? '')) {
-    return new ApiError({
-      ...common,
-      kind: 'model_unavailable',
-      retryable: false,
-      field: 'model',
-      message: withRequestId(`The model${modelName} is not available on CometAPI right now${said}. Choose another model.`, requestId)
-    })
+    return new ApiError({ ...common, kind: 'model_unavailable', retryable: false, field: 'model', message: m('api.modelUnavailable') })
   }
-  if (status === 401) {
-    return new ApiError({
-      ...common,
-      kind: 'auth',
-      retryable: false,
-      message: withRequestId(
-        `CometAPI did not accept the API key (401)${said}. Check the key in Settings or COMETAPI_KEY: it may be mistyped, revoked or have extra spaces. Keys are made at ${KEYS_PAGE_URL}.`,
-        requestId
-      )
-    })
-  }
-  if (status === 403) {
-    return new ApiError({
-      ...common,
-      kind: 'forbidden',
-      retryable: false,
-      message: withRequestId(`CometAPI refused ${ctx.action} (403)${said}. Your key may not have access to${modelName || ' this model'}, or a field is not allowed for it.`, requestId)
-    })
-  }
-  if (status === 404) {
-    return new ApiError({
-      ...common,
-      kind: 'not_found',
-      retryable: false,
-      message: withRequestId(`Nothing found at ${ctx.path} (404)${said}. Check the base URL in Settings (${ctx.baseUrl}) and that the model supports this route.`, requestId)
-    })
-  }
-  if (status === 413) {
-    return new ApiError({
-      ...common,
-      kind: 'too_large',
-      retryable: false,
-      field: 'images',
-      message: withRequestId(`The upload is too large for CometAPI (413)${said}. Use a smaller image (a few MB, e.g. resized to the video size).`, requestId)
-    })
-  }
+  if (status === 401) return new ApiError({ ...common, kind: 'auth', retryable: false, message: m('api.auth') })
+  if (status === 403) return new ApiError({ ...common, kind: 'forbidden', retryable: false, message: m('api.forbidden') })
+  if (status === 404) return new ApiError({ ...common, kind: 'not_found', retryable: false, message: m('api.notFound') })
+  if (status === 413) return new ApiError({ ...common, kind: 'too_large', retryable: false, field: 'images', message: m('api.tooLarge') })
   if (status === 429) {
-    return new ApiError({
-      ...common,
-      kind: 'rate_limited',
-      retryable: true,
-      retryAfterMs: parseRetryAfter(res.headers['retry-after'], now),
-      message: withRequestId(`CometAPI is limiting how fast we send requests (429)${said}. Waiting and trying again.`, requestId)
-    })
+    return new ApiError({ ...common, kind: 'rate_limited', retryable: true, retryAfterMs: parseRetryAfter(res.headers['retry-after'], now), message: m('api.rateLimited') })
   }
   if (status === 500 && code === 'invalid_request') {
-    return new ApiError({
-      ...common,
-      kind: 'invalid_request',
-      retryable: false,
-      field: guessField(eb.param, serverMessage ?? ''),
-      message: withRequestId(`CometAPI says the request was malformed (invalid_request)${said}. Check the video settings for this model.`, requestId)
-    })
+    return new ApiError({ ...common, kind: 'invalid_request', retryable: false, field: guessField(eb.param, serverMessage ?? ''), message: m('api.invalidRequest') })
   }
   if (status >= 500 || status === 0) {
     // 504/524 are gateway timeouts: the origin may have acted on the request.
@@ -257,78 +208,44 @@ export function classifyHttpFailure(
       retryable: true,
       outcomeUnknown: gatewayTimeout,
       retryAfterMs: parseRetryAfter(res.headers['retry-after'], now),
-      message: withRequestId(`CometAPI or the video provider failed while ${ctx.action} (${status})${said}. Trying again shortly.`, requestId)
+      message: m('api.server')
     })
   }
   if (status >= 400) {
     const field = guessField(eb.param, serverMessage ?? '')
-    const fix = field ? ` Check the ${field} field.` : ' Check the video settings for this model.'
-    return new ApiError({
-      ...common,
-      kind: 'validation',
-      retryable: false,
-      field,
-      message: withRequestId(`CometAPI rejected the request (${status})${said}.${fix}`, requestId)
-    })
+    return new ApiError({ ...common, kind: 'validation', retryable: false, field, message: m('api.validation', { field: field ?? '', noField: field ? '' : '1' }) })
   }
-  return new ApiError({
-    ...common,
-    kind: 'unknown',
-    retryable: false,
-    message: withRequestId(`Unexpected answer ${status} from CometAPI while ${ctx.action}${said}.`, requestId)
-  })
+  return new ApiError({ ...common, kind: 'unknown', retryable: false, message: m('api.unknown') })
 }
 
 /** A 2xx whose body is not the JSON we expect. */
 export function classifyMalformed(ctx: ClassifyContext, contentType: string, text: string): ApiError {
   if (looksLikeHtml(contentType, text)) {
-    return new ApiError({
-      kind: 'bad_base_url',
-      retryable: false,
-      message: `The server at ${ctx.baseUrl} answered ${ctx.path} with a web page, not the API. Check the base URL in Settings (it should be https://api.cometapi.com).`
-    })
+    return new ApiError({ kind: 'bad_base_url', retryable: false, message: msg('api.html', base(ctx)) })
   }
   // A 2xx means the server acted on the request even if we cannot read what it said.
-  return new ApiError({
-    kind: 'server',
-    retryable: true,
-    outcomeUnknown: true,
-    message: `CometAPI sent an answer we could not read while ${ctx.action} (not valid JSON). Trying again shortly.`
-  })
+  return new ApiError({ kind: 'server', retryable: true, outcomeUnknown: true, message: msg('api.malformed', base(ctx)) })
 }
 
 export function classifyTransportError(err: TransportError, ctx: ClassifyContext): ApiError {
+  const p = base(ctx)
   switch (err.code) {
     case 'canceled':
-      return new ApiError({ kind: 'canceled', retryable: false, outcomeUnknown: err.sent, message: 'Canceled.' })
+      return new ApiError({ kind: 'canceled', retryable: false, outcomeUnknown: err.sent, message: msg('api.canceled') })
     case 'connect_timeout':
     case 'refused':
       return new ApiError({
         kind: 'network',
         retryable: true,
-        message: `Could not reach ${ctx.baseUrl} (${err.code === 'refused' ? 'connection refused' : 'connection timed out'}). Check your network and the base URL; trying again shortly.`
+        message: msg('api.unreachable', { ...p, reason: err.code === 'refused' ? 'connection refused' : 'connection timed out' })
       })
     case 'dns':
-      return new ApiError({
-        kind: 'network',
-        retryable: true,
-        message: `Could not find ${ctx.baseUrl}. Check your network connection and the base URL in Settings; trying again shortly.`
-      })
+      return new ApiError({ kind: 'network', retryable: true, message: msg('api.dns', p) })
     case 'read_timeout':
-      return new ApiError({
-        kind: 'timeout',
-        retryable: true,
-        outcomeUnknown: err.sent,
-        message: `CometAPI did not answer in time while ${ctx.action}. Trying again shortly.`
-      })
+      return new ApiError({ kind: 'timeout', retryable: true, outcomeUnknown: err.sent, message: msg('api.timeout', p) })
     case 'too_large':
-      return new ApiError({ kind: 'server', retryable: true, message: `CometAPI sent an unexpectedly large answer while ${ctx.action}.` })
+      return new ApiError({ kind: 'server', retryable: true, message: msg('api.tooBig', p) })
     default:
-      return new ApiError({
-        kind: 'network',
-        retryable: true,
-        outcomeUnknown: err.sent,
-        message: `The connection to CometAPI broke while ${ctx.action} (${err.message}). Trying again shortly.`
-      })
+      return new ApiError({ kind: 'network', retryable: true, outcomeUnknown: err.sent, message: msg('api.broken', { ...p, detail: err.message }) })
   }
 }

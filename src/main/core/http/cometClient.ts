@@ -5,7 +5,8 @@ import { randomBytes } from 'node:crypto'
 import type { RequestSpec } from '../adapters/types'
 import type { Clock, Logger } from '../ports'
 import { sleep } from '../ports'
-import { ApiError, classifyHttpFailure, classifyMalformed, classifyTransportError, redact, type ClassifyContext } from './apiError'
+import { msg } from '../../../shared/messages'
+import { type ActionCode, ApiError, classifyHttpFailure, classifyMalformed, classifyTransportError, redact, type ClassifyContext } from './apiError'
 import { backoffDelay, type BackoffPolicy, DEFAULT_BACKOFF } from './backoff'
 import type { BudgetClass, BudgetGrant, RequestBudget } from './requestBudget'
 import { TransportError, type HttpTransport } from './transport'
@@ -31,8 +32,8 @@ export interface CometClientOptions {
 export interface CallOptions {
   /** Budget class: creates and polls take turns; lookups and catalog go first. */
   cls: BudgetClass
-  /** Words for error messages: "creating the video". */
-  action: string
+  /** What the request is for, in error messages ("creating the video"). */
+  action: ActionCode
   model?: string
   auth?: boolean
   signal?: AbortSignal
@@ -102,7 +103,7 @@ export class CometClient {
           kind: 'auth',
           retryable: false,
           noKey: true,
-          message: 'No CometAPI key is set. Add it in Settings, with `comet-video key set` (reads it from standard input), or in COMETAPI_KEY; keys are made at https://www.cometapi.com/console/token.'
+          message: msg('api.noKey')
         })
       }
       headers.authorization = `Bearer ${key}`

@@ -1,6 +1,7 @@
 // Fetches finished videos into the library, soonest-expiring first. A result URL that expired is
 // refreshed (poll again, or the content route) before anything is called a failure; a broken
 // transfer resumes where it stopped; a full disk makes the job wait, not fail.
+import { msg, type Message } from '../../../shared/messages'
 import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { adapterFor } from '../adapters'
@@ -276,9 +277,9 @@ export class Downloads {
     const de = err instanceof DownloadError ? err : errno && DISK_CODES.has(errno) ? diskError(err as NodeJS.ErrnoException) : null
     const message = de?.message ?? (err instanceof Error ? err.message : String(err))
     ctx.logger.log('warn', `download of ${id} failed: ${de?.kind ?? 'error'}: ${message}`)
-    const fail = (text: string): void => {
+    const fail = (m: Message): void => {
       this.attempts.delete(id)
-      ctx.patch(id, { state: 'failed', error: errorOf('download', text, true) }, ['downloading'])
+      ctx.patch(id, { state: 'failed', error: errorOf('download', m, true) }, ['downloading'])
     }
     if (de?.kind === 'expired') {
       // A link that went stale while it waited for its turn is normal; a fresh one refused at once is a strike.
@@ -289,11 +290,11 @@ export class Downloads {
           this.later(id, 100)
           return
         }
-        fail(`The link to the finished video kept expiring and ${vendorName(rec)} gave no working new one. The video was made (and billed); try “Retry download” later.`)
+        fail(msg('download.linkKeptExpiring', { vendor: vendorName(rec) }))
         return
       }
       a.refreshFirst = true
-      ctx.patch(id, { note: 'The download link expired; asking for a fresh one…' }, ['downloading'])
+      ctx.patch(id, { note: msg('download.linkExpired') }, ['downloading'])
       this.later(id, a.refreshes ? retryDelay(ctx, a.refreshes, RETRY_BACKOFF, undefined, 500) : 100)
       return
     }
@@ -306,25 +307,25 @@ export class Downloads {
       // One web page instead of the video can be a passing CDN error or a Wi-Fi login page: try again first.
       if (++a.notVideo < NOT_VIDEO_TRIES) {
         a.refreshFirst = !a.triedContentRoute
-        ctx.patch(id, { note: `${message} Trying again with a fresh link…` }, ['downloading'])
+        ctx.patch(id, { note: msg('download.notVideoRetry', { detail: message }) }, ['downloading'])
         this.later(id, retryDelay(ctx, a.notVideo, RETRY_BACKOFF, undefined, 500))
         return
       }
-      fail(`The result link did not lead to a video (${message}). Retry the download, or contact CometAPI support with the task id ${rec.view.remoteId}.`)
+      fail(msg('download.notVideo', { detail: message, remoteId: rec.view.remoteId ?? '' }))
       return
     }
     if (de?.kind === 'too_large') {
-      fail(message)
+      fail(msg('download.failed', { detail: message }))
       return
     }
     if (de?.kind === 'disk') {
-      ctx.patch(id, { note: `Waiting: ${message}` }, ['downloading'])
+      ctx.patch(id, { note: msg('download.waiting', { detail: message }) }, ['downloading'])
       this.later(id, DISK_WAIT_MS * ctx.backoffScale)
       return
     }
     a.failures++
     const delay = retryDelay(ctx, a.failures, RETRY_BACKOFF, undefined, 500)
-    ctx.patch(id, { note: `Download interrupted (${message}); resuming in ${Math.ceil(delay / 1000)} s.` }, ['downloading'])
+    ctx.patch(id, { note: msg('download.interrupted', { detail: message, seconds: Math.ceil(delay / 1000) }) }, ['downloading'])
     this.later(id, delay)
   }
 }

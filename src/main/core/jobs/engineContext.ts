@@ -1,6 +1,7 @@
 // What the engine's parts (submitter, poller, downloads) share: ports, stores and a few helpers.
 import { randomBytes } from 'node:crypto'
 import type { EngineEvent, JobError, JobView } from '../../../shared/jobs'
+import type { Message } from '../../../shared/messages'
 import type { Settings } from '../../../shared/settings'
 import type { Catalog } from '../catalog/catalog'
 import { backoffDelay, type BackoffPolicy } from '../http/backoff'
@@ -42,8 +43,8 @@ export function newId(prefix: string, now: number): string {
   return `${prefix}${now.toString(36)}${randomBytes(5).toString('hex')}`
 }
 
-export function errorOf(kind: JobError['kind'], message: string, retryable: boolean, extra: Partial<JobError> = {}): JobError {
-  return { kind, message, retryable, ...extra }
+export function errorOf(kind: JobError['kind'], message: Message, retryable: boolean, extra: Partial<JobError> = {}): JobError {
+  return { kind, message: message.text, code: message.code, params: message.params, retryable, ...extra }
 }
 
 /** No wait the engine plans is longer (Retry-After is capped at 10 min); a longer one means the clock went back. */

@@ -1,5 +1,6 @@
 // Jobs in SQLite. Every state change is one short transaction; the engine never keeps a job only in memory.
 import type { JobError, JobSpec, JobState, JobView, Lineage, ProviderFamily } from '../../../shared/jobs'
+import type { Message } from '../../../shared/messages'
 import type { Db } from '../db/database'
 
 interface JobRow {
@@ -65,7 +66,7 @@ export interface NewJob {
   state: JobState
   externalId: string
   estimatedCost: number | null
-  note: string | null
+  note: Message | null
   createdAt: number
 }
 
@@ -79,7 +80,7 @@ export interface JobUpdate {
   resultUrls?: string[]
   resultExpiresAt?: number | null
   error?: JobError | null
-  note?: string | null
+  note?: Message | null
   fileName?: string | null
   libraryItemId?: string | null
   createAttempts?: number
@@ -120,8 +121,18 @@ const COLUMNS: Record<keyof JobUpdate, string> = {
 
 function encode(key: keyof JobUpdate, value: unknown): unknown {
   if (value === null || value === undefined) return null
-  if (key === 'resultUrls' || key === 'error') return JSON.stringify(value)
+  if (key === 'resultUrls' || key === 'error' || key === 'note') return JSON.stringify(value)
   return value
+}
+
+/** A stored note: a Message as JSON (or plain text written by an older version). */
+function decodeNote(text: string | null): Pick<JobView, 'note' | 'noteCode' | 'noteParams'> {
+  if (!text) return { note: null, noteCode: null, noteParams: null }
+  if (text.startsWith('{')) {
+    const m = parseJson<Partial<Message> | null>(text, null)
+    if (m && typeof m.text === 'string') return { note: m.text, noteCode: m.code ?? null, noteParams: m.params ?? null }
+  }
+  return { note: text, noteCode: null, noteParams: null }
 }
 
 function parseJson<T>(text: string | null, fallback: T): T {
@@ -151,7 +162,7 @@ export function rowToRecord(row: JobRow, libraryRoot: string, join: (root: strin
     externalId: row.external_id,
     estimatedCost: row.estimated_cost,
     error: parseJson<JobError | null>(row.error, null),
-    note: row.note,
+    ...decodeNote(row.note),
     file: row.state === 'completed' && row.file_name ? join(libraryRoot, row.file_name) : null,
     libraryItemId: row.library_item_id,
     createdAt: row.created_at,
@@ -206,7 +217,7 @@ export class JobStore {
   }
 
   insert(job: NewJob): void {
-    this.insertStmt.run({ ...job, spec: JSON.stringify(job.spec) })
+    this.insertStmt.run({ ...job, spec: JSON.stringify(job.spec), note: job.note ? JSON.stringify(job.note) : null })
     this.event(job.id, job.createdAt, 'created', job.state)
   }
 

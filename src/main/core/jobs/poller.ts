@@ -4,6 +4,7 @@ import { adapterFor } from '../adapters'
 import { AdapterError, type PollResult } from '../adapters/types'
 import { ApiError } from '../http/apiError'
 import type { BudgetGrant, RequestBudget } from '../http/requestBudget'
+import { msg } from '../../../shared/messages'
 import { type EngineContext, errorOf, retryDelay, vendorName } from './engineContext'
 import type { JobRecord } from './jobStore'
 import { PollScheduler } from './pollScheduler'
@@ -85,7 +86,7 @@ export class Poller {
     const adapter = adapterFor(rec.view.provider)
     const res = await this.ctx.client.call(adapter.buildPoll(rec.view.remoteId!, rec.view.spec), {
       cls: 'urgent',
-      action: 'checking the video',
+      action: 'poll',
       model: rec.view.model,
       signal
     })
@@ -115,7 +116,7 @@ export class Poller {
       const res = await ctx.client.call(adapter.buildPoll(job.remoteId!, job.spec), {
         cls: 'poll',
         grant,
-        action: 'checking the video',
+        action: 'poll',
         model: job.model,
         signal: ctx.signal()
       })
@@ -156,11 +157,7 @@ export class Poller {
       rec.view.id,
       {
         state: 'failed',
-        error: errorOf(
-          'max_age',
-          `${vendorName(rec)} has not finished this video after ${Math.round(age / 3600_000)} hours, so we stopped waiting. It may still finish (and bill) on the provider's side; retrying starts a new paid job.`,
-          true
-        )
+        error: errorOf('max_age', msg('poll.maxAge', { vendor: vendorName(rec), hours: Math.round(age / 3600_000) }), true)
       },
       ['submitted', 'running']
     )
@@ -195,10 +192,10 @@ export class Poller {
       const young = now - (job.submittedAt ?? job.createdAt) < NOT_FOUND_GRACE_MS
       if (!err.retryable && !(notFound && young)) {
         this.untrack(job.id)
-        const message = notFound
-          ? `CometAPI no longer knows this task (${job.remoteId}). It may have expired on the provider's side; retrying starts a new paid job.`
-          : err.message
-        ctx.patch(job.id, { state: 'failed', error: { ...err.toJobError(), kind: notFound ? 'not_found' : err.kind, message, retryable: true } }, ['submitted', 'running'])
+        const error = notFound
+          ? { ...err.toJobError(), ...errorOf('not_found', msg('poll.taskGone', { remoteId: job.remoteId ?? '' }), true) }
+          : { ...err.toJobError(), retryable: true }
+        ctx.patch(job.id, { state: 'failed', error }, ['submitted', 'running'])
         return
       }
     } else if (!(err instanceof AdapterError)) {
@@ -254,10 +251,8 @@ export class Poller {
     if (r.state === 'failed') {
       this.untrack(job.id)
       const expired = r.error?.kind === 'expired'
-      const detail = r.error?.message ? `: “${r.error.message}”` : ''
-      const message = expired
-        ? `${vendorName(rec)} says this task expired before it finished${detail}. Retrying starts a new paid job.`
-        : `${vendorName(rec)} could not make this video${detail}. Change the prompt or settings, or retry (a new paid job).`
+      const params = { vendor: vendorName(rec), detail: r.error?.message ?? '' }
+      const message = expired ? msg('poll.expired', params) : msg('poll.failed', params)
       ctx.patch(
         job.id,
         {
@@ -273,7 +268,7 @@ export class Poller {
     if (r.state === 'unknown') ctx.logger.log('warn', `unknown status "${r.rawStatus}" for ${job.id}; still polling`)
     const state = r.state === 'running' || job.state === 'running' ? 'running' : 'submitted'
     // Say so when the provider answers with a status word we do not know, rather than look stuck.
-    const note = r.state === 'unknown' ? `${vendorName(rec)} reports a status we do not know (“${String(r.rawStatus ?? '').slice(0, 40)}”); still checking.` : null
+    const note = r.state === 'unknown' ? msg('poll.unknownStatus', { vendor: vendorName(rec), status: String(r.rawStatus ?? '').slice(0, 40) }) : null
     ctx.patch(job.id, { state, progress: r.progress ?? job.progress, pollCount: rec.pollCount + 1, pollErrors: 0, lastPolledAt: now, note }, ['submitted', 'running'])
     const seen = this.progressSeen.get(job.id)
     this.scheduler.upsert({

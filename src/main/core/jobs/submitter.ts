@@ -2,7 +2,8 @@
 // surely never reached the server (refused connection, 429, a 5xx answer). When it may have
 // arrived (timeout, reset, gateway timeout, an unreadable 2xx), Kling is asked by our
 // external_task_id and every other family waits for the user's decision.
-import type { JobView } from '../../../shared/jobs'
+import type { JobError, JobView } from '../../../shared/jobs'
+import { english, msg, type Message } from '../../../shared/messages'
 import { adapterFor } from '../adapters'
 import { AdapterError, type LoadedImage, type PollResult, type VideoAdapter } from '../adapters/types'
 import { isDatabaseBusy } from '../db/database'
@@ -12,6 +13,11 @@ import { sleep } from '../ports'
 import { AimdLimiter, LimiterPair } from './aimdLimiter'
 import { type EngineContext, errorOf, isPlausibleWait, retryDelay, vendorName } from './engineContext'
 import type { JobRecord } from './jobStore'
+
+/** An API error as a note: its own code and parameters when it has them. */
+function apiMessage(err: ApiError): Message {
+  return { code: err.code, params: err.params, text: err.message }
+}
 
 const CREATE_BACKOFF = { baseMs: 2000, capMs: 60_000 }
 
@@ -117,7 +123,7 @@ export class Submitter {
       try {
         images = await this.loadImages(rec)
       } catch (err) {
-        ctx.patch(job.id, { state: 'failed', error: errorOf('validation', err instanceof Error ? err.message : String(err), false, { field: 'images' }) }, ['queued'])
+        ctx.patch(job.id, { state: 'failed', error: errorOf('validation', msg('create.imageUnreadable', { detail: err instanceof Error ? err.message : String(err) }), false, { field: 'images' }) }, ['queued'])
         return
       }
       const model = ctx.catalog.resolve(job.model)
@@ -126,7 +132,9 @@ export class Submitter {
         const problems = adapter.validate(job.spec, model.rules, images.map((i) => i.info))
         if (problems.length) {
           const first = problems[0]
-          ctx.patch(job.id, { state: 'failed', error: errorOf('validation', first.message, false, { field: first.field }) }, ['queued'])
+          // A field problem keeps its own code, which the renderer already translates.
+          const error: JobError = { kind: 'validation', message: first.message, retryable: false, field: first.field, code: first.code, params: first.params }
+          ctx.patch(job.id, { state: 'failed', error }, ['queued'])
           return
         }
       }
@@ -142,7 +150,7 @@ export class Submitter {
       if (!ctx.patch(job.id, { state: 'submitting', createAttempts: rec.createAttempts + 1, note: null, error: null }, ['queued'])) return
       let body: unknown
       try {
-        const res = await ctx.client.call(request, { cls: 'create', grant, action: 'creating the video', model: job.model, signal: ctx.createSignal(), freshConnection: true })
+        const res = await ctx.client.call(request, { cls: 'create', grant, action: 'create', model: job.model, signal: ctx.createSignal(), freshConnection: true })
         body = res.body
       } catch (err) {
         outcome = err instanceof ApiError && err.kind === 'rate_limited' ? 'throttled' : 'error'
@@ -158,7 +166,7 @@ export class Submitter {
           this.failNotCreated(rec, err)
           return
         }
-        await this.resolveUnknown(rec, adapter, `CometAPI accepted the job but its answer could not be read (${err instanceof Error ? err.message : String(err)}).`)
+        await this.resolveUnknown(rec, adapter, english('create.why.unreadable'), 'unreadable')
         return
       }
       await this.recordCreatedDurably(rec, created.remoteId, created.poll)
@@ -228,8 +236,8 @@ export class Submitter {
     if (kind === 'model_unavailable') this.ctx.catalog.markUnavailable(rec.view.model, err.message)
     const message =
       kind === 'model_unavailable'
-        ? `The model ${rec.view.model} is not available on CometAPI right now (“${err.message}”). Choose another model.`
-        : `${vendorName(rec)} refused the job: “${err.message}”. Check the prompt and settings for this model.`
+        ? msg('create.modelUnavailable', { model: rec.view.model, detail: err.message })
+        : msg('create.refused', { vendor: vendorName(rec), detail: err.message })
     this.ctx.patch(rec.view.id, { state: 'failed', error: errorOf(kind, message, false) }, ['submitting'])
   }
 
@@ -237,7 +245,7 @@ export class Submitter {
     const { ctx } = this
     const job = rec.view
     if (!(err instanceof ApiError)) {
-      await this.resolveUnknown(rec, adapter, `Sending the job failed unexpectedly (${err instanceof Error ? err.message : String(err)}).`)
+      await this.resolveUnknown(rec, adapter, `sending the job failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`)
       return
     }
     if (err.kind === 'canceled') {
@@ -250,14 +258,14 @@ export class Submitter {
       return
     }
     if (err.kind === 'auth' || err.kind === 'bad_base_url') {
-      ctx.patch(job.id, { state: 'queued', note: err.message }, ['submitting'])
+      ctx.patch(job.id, { state: 'queued', note: apiMessage(err) }, ['submitting'])
       ctx.pause(err.noKey ? 'no_key' : err.kind, err.message)
       return
     }
     if (err.kind === 'model_unavailable') ctx.catalog.markUnavailable(job.model, err.message)
     if (err.retryable) {
       const delay = retryDelay(ctx, rec.createAttempts, CREATE_BACKOFF, err.retryAfterMs, 500)
-      ctx.patch(job.id, { state: 'queued', nextAttemptAt: ctx.clock.now() + delay, note: err.message }, ['submitting'])
+      ctx.patch(job.id, { state: 'queued', nextAttemptAt: ctx.clock.now() + delay, note: apiMessage(err) }, ['submitting'])
       this.wakeAt(ctx.clock.now() + delay)
       return
     }
@@ -268,18 +276,18 @@ export class Submitter {
    * The create may have reached the provider. Kling can be asked by our external id; for the
    * other families the job waits for the user, because sending it again may bill twice.
    */
-  async resolveUnknown(rec: JobRecord, adapter: VideoAdapter, why: string): Promise<void> {
+  async resolveUnknown(rec: JobRecord, adapter: VideoAdapter, why: string, whyCode?: 'stopped' | 'unreadable'): Promise<void> {
     const { ctx } = this
     const job = rec.view
     ctx.logger.log('warn', `create outcome unknown for ${job.id}: ${why}`)
     if (adapter.buildLookup && adapter.parseLookup) {
-      ctx.patch(job.id, { note: 'Checking with the provider whether this job arrived…' }, ['submitting'])
+      ctx.patch(job.id, { note: msg('create.checkingArrival') }, ['submitting'])
       try {
         const req = adapter.buildLookup(job.externalId, job.spec)
         const found = await ctx.client.withRetry(
           async () => {
             try {
-              const res = await ctx.client.call(req, { cls: 'urgent', action: 'looking the job up', model: job.model, signal: ctx.signal() })
+              const res = await ctx.client.call(req, { cls: 'urgent', action: 'lookup', model: job.model, signal: ctx.signal() })
               return adapter.parseLookup!(res.body)
             } catch (err) {
               // A "not found" answer is an answer: the task does not exist.
@@ -294,11 +302,11 @@ export class Submitter {
           this.recordCreated(rec, found.remoteId, found.poll)
         } else {
           ctx.store.event(job.id, ctx.clock.now(), 'lookup', 'not found')
-          ctx.patch(job.id, { state: 'queued', note: 'The provider never received this job; sending it again (no double charge).' }, ['submitting'])
+          ctx.patch(job.id, { state: 'queued', note: msg('create.neverArrived') }, ['submitting'])
         }
       } catch {
         // Still unknown: stay `submitting`; the next start (or the retry timer) asks again. Never re-send.
-        ctx.patch(job.id, { note: 'Could not reach CometAPI to check whether this job arrived; will ask again.' }, ['submitting'])
+        ctx.patch(job.id, { note: msg('create.lookupUnreachable') }, ['submitting'])
         this.scheduleLookup(rec.view.id)
       }
       return
@@ -307,9 +315,7 @@ export class Submitter {
       job.id,
       {
         state: 'needs_decision',
-        note:
-          `We sent this job to ${vendorName(rec)} but no answer came back (${why.replace(/\.$/, '')}), so we cannot tell whether the provider started it — and will bill it. ` +
-          'Look for it in your CometAPI dashboard. Resubmit only if it is not there: resubmitting may create and bill a second video.'
+        note: msg('create.needsDecision', { vendor: vendorName(rec), why: why.replace(/\.$/, ''), ...(whyCode ? { whyCode } : {}) })
       },
       ['submitting']
     )
@@ -331,7 +337,7 @@ export class Submitter {
     const adapter = adapterFor(rec.view.provider)
     this.inFlight.add(rec.view.id)
     try {
-      await this.resolveUnknown(rec, adapter, 'the app stopped while the job was being sent')
+      await this.resolveUnknown(rec, adapter, english('create.why.stopped'), 'stopped')
     } catch (err) {
       // Still `submitting`: resolveStuck() tries again.
       this.ctx.logger.log('warn', `could not resolve ${rec.view.id} yet: ${err instanceof Error ? err.message : String(err)}`)

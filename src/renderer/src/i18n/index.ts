@@ -2,7 +2,7 @@
 // have every key (the type says so). Field errors are translated by their code with their params
 // and fall back to the engine's English sentence.
 import { create } from 'zustand'
-import type { FieldError, LanguageSetting, RejectedFile } from '../shared'
+import { fill, type FieldError, type LanguageSetting, type RejectedFile } from '../shared'
 import { en, type MessageKey } from './en'
 import { zhCN } from './zh-CN'
 
@@ -59,6 +59,24 @@ export function fieldErrorText(lang: Lang, error: FieldError): string {
   const generic = `fieldError.${error.code.split('.').pop() ?? ''}`
   if (error.code.endsWith('.unsupported') && generic in DICTS[lang]) return interpolate(DICTS[lang][generic], params)
   return error.message
+}
+
+/**
+ * A sentence from the engine (a code of shared/messages.ts with its params, or a FieldError code)
+ * in the user's language. English shows the engine's own text.
+ */
+export function engineText(lang: Lang, text: string, code?: string | null, params?: Params | null): string {
+  if (lang === 'en' || !code) return text
+  const dict = DICTS[lang]
+  const key = `msg.${code}`
+  if (key in dict) {
+    const p: Params = { ...(params ?? {}) }
+    if (typeof p.actionCode === 'string' && `msg.action.${p.actionCode}` in dict) p.action = dict[`msg.action.${p.actionCode}`]
+    if (typeof p.whyCode === 'string' && `msg.create.why.${p.whyCode}` in dict) p.why = dict[`msg.create.why.${p.whyCode}`]
+    return fill(dict[key], p)
+  }
+  if (`fieldError.${code}` in dict) return fieldErrorText(lang, { field: typeof params?.field === 'string' ? params.field : '', code, message: text, params: params ?? undefined })
+  return text
 }
 
 function fieldLabelText(lang: Lang, field: string): string {

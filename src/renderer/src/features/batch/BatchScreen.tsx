@@ -231,7 +231,7 @@ function BatchSettingsPanel({ onCreated }: { onCreated: (held: HeldInfo | null) 
       // The created cards leave the batch; duplicates and problem cards stay for a decision.
       const created = new Set(p.cards.map((c) => c.path))
       for (const path of created) useBatch.getState().remove(path)
-      onCreated(reply.held ? { ids: reply.jobs.map((j) => j.id), note: reply.note, estimate: reply.estimate } : null)
+      onCreated(reply.held ? { ids: reply.jobs.map((j) => j.id), note: reply.note, noteCode: reply.jobs[0]?.noteCode ?? null, noteParams: reply.jobs[0]?.noteParams ?? null, estimate: reply.estimate } : null)
     } finally {
       setBusy(false)
     }

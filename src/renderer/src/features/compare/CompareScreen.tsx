@@ -4,7 +4,7 @@ import { Button, IconButton } from '../../components/Button'
 import { EmptyState, ProgressBar, StateBadge } from '../../components/Feedback'
 import { Icon } from '../../components/Icon'
 import { ScreenHeader } from '../../components/ScreenHeader'
-import { fieldErrorText, useLang, useT } from '../../i18n'
+import { engineText, fieldErrorText, useLang, useT } from '../../i18n'
 import { inspectPaths, pathsOf } from '../../lib/files'
 import { currencyCode, formatAgo, formatMoney } from '../../lib/format'
 import { isUsable, orderModels } from '../../lib/models'
@@ -71,7 +71,7 @@ export function CompareScreen(): ReactElement {
       return
     }
     setAttempted(false)
-    setHeld(reply.held ? { ids: reply.jobs.map((j) => j.id), note: reply.note, estimate: reply.estimate } : null)
+    setHeld(reply.held ? { ids: reply.jobs.map((j) => j.id), note: reply.note, noteCode: reply.jobs[0]?.noteCode ?? null, noteParams: reply.jobs[0]?.noteParams ?? null, estimate: reply.estimate } : null)
   }
 
   useEffect(() => {
@@ -234,7 +234,7 @@ function CompareTile({ id }: { id: string }): ReactElement | null {
         ) : (
           <div className="compare-placeholder">
             {job.state === 'failed' ? <Icon name="alert" size={22} /> : running || job.state === 'downloading' ? <span className="spinner spinner-lg" aria-hidden="true" /> : <Icon name="clock" size={22} />}
-            {job.error ? <p className="compare-error">{job.error.message}</p> : null}
+            {job.error ? <p className="compare-error">{engineText(lang, job.error.message, job.error.code, job.error.params)}</p> : null}
           </div>
         )}
       </div>

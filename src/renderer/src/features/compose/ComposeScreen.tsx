@@ -114,7 +114,7 @@ function ComposeForm({ model }: { model: CatalogModel | undefined }): ReactEleme
         return
       }
       setAttempted(false)
-      if (reply.held) setHeld({ ids: reply.jobs.map((j) => j.id), note: reply.note, estimate: reply.estimate })
+      if (reply.held) setHeld({ ids: reply.jobs.map((j) => j.id), note: reply.note, noteCode: reply.jobs[0]?.noteCode ?? null, noteParams: reply.jobs[0]?.noteParams ?? null, estimate: reply.estimate })
     } catch (error) {
       toastError(errorMessage(error))
     } finally {

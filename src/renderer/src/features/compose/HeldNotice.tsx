@@ -1,12 +1,14 @@
 import type { ReactElement } from 'react'
 import { Button } from '../../components/Button'
 import { Icon } from '../../components/Icon'
-import { useLang, useT } from '../../i18n'
+import { engineText, useLang, useT } from '../../i18n'
 import { formatMoney } from '../../lib/format'
 
 export interface HeldInfo {
   ids: string[]
   note: string | null
+  noteCode?: string | null
+  noteParams?: Record<string, string | number> | null
   estimate: number | null
 }
 
@@ -19,7 +21,7 @@ export function HeldNotice({ held, onSend, onDismiss, busy }: { held: HeldInfo; 
       <Icon name="alert" />
       <div className="notice-text">
         <p className="notice-title">{t('held.title', { count: held.ids.length })}</p>
-        <p>{held.note ?? t('held.body')}</p>
+        <p>{held.note ? engineText(lang, held.note, held.noteCode, held.noteParams) : t('held.body')}</p>
         {held.estimate !== null ? <p className="hint">{t('held.estimate', { amount: formatMoney(held.estimate, lang) })}</p> : null}
       </div>
       <div className="notice-actions">

@@ -2,7 +2,7 @@
 import { memo, type ReactElement } from 'react'
 import { Button, IconButton } from '../../components/Button'
 import { ProgressBar, StateBadge } from '../../components/Feedback'
-import { useLang, useT, type TFunction } from '../../i18n'
+import { engineText, useLang, useT, type Lang, type TFunction } from '../../i18n'
 import { formatBytes, formatClock, formatMoney } from '../../lib/format'
 import { useNow } from '../../lib/useNow'
 import { isTerminal, type JobView } from '../../shared'
@@ -17,7 +17,7 @@ export const QueueRow = memo(function QueueRow({ id, focused, style }: { id: str
   const t = useT()
   const lang = useLang((s) => s.lang)
   if (!job) return null
-  const line = lineOf(job, t)
+  const line = lineOf(job, t, lang)
   return (
     <div className={`queue-row ${focused ? 'is-focused' : ''}`} style={style} data-testid="queue-row" data-job-id={job.id} data-state={job.state} role="listitem" aria-label={`${job.model}: ${job.spec.prompt}`}>
       <JobThumb job={job} />
@@ -51,14 +51,24 @@ export const QueueRow = memo(function QueueRow({ id, focused, style }: { id: str
   )
 })
 
-function lineOf(job: JobView, t: TFunction): { text: string; tone: 'error' | 'warn' | 'muted' } | null {
+/** The job's error or note in the user's language (the engine's English when no translation exists). */
+export function jobErrorText(job: JobView, lang: Lang): string {
+  return job.error ? engineText(lang, job.error.message, job.error.code, job.error.params) : ''
+}
+
+export function jobNoteText(job: JobView, lang: Lang): string {
+  return job.note ? engineText(lang, job.note, job.noteCode, job.noteParams) : ''
+}
+
+function lineOf(job: JobView, t: TFunction, lang: Lang): { text: string; tone: 'error' | 'warn' | 'muted' } | null {
   if (job.error && (job.state === 'failed' || job.state === 'needs_decision' || job.state === 'canceled')) {
-    return { text: job.state === 'canceled' ? job.error.message : `${t(`errorKind.${job.error.kind}`)} — ${job.error.message}`, tone: job.state === 'failed' ? 'error' : 'muted' }
+    const text = jobErrorText(job, lang)
+    return { text: job.state === 'canceled' ? text : `${t(`errorKind.${job.error.kind}`)} — ${text}`, tone: job.state === 'failed' ? 'error' : 'muted' }
   }
-  if (job.note) return { text: job.note, tone: job.state === 'needs_decision' || job.state === 'held' ? 'warn' : 'muted' }
+  if (job.note) return { text: jobNoteText(job, lang), tone: job.state === 'needs_decision' || job.state === 'held' ? 'warn' : 'muted' }
   if (job.state === 'needs_decision') return { text: t('queue.decisionExplain'), tone: 'warn' }
   if (job.state === 'held') return { text: t('queue.heldExplain'), tone: 'warn' }
-  if (job.error) return { text: job.error.message, tone: 'muted' }
+  if (job.error) return { text: jobErrorText(job, lang), tone: 'muted' }
   return null
 }
 

@@ -1,6 +1,6 @@
 // What the queue (and compare) can do with a job. Each action reports its outcome as a toast.
 import { attempt, errorMessage, invoke } from '../../api'
-import { t } from '../../i18n'
+import { engineText, fieldErrorText, t, useLang } from '../../i18n'
 import { inspectPaths } from '../../lib/files'
 import type { JobView } from '../../shared'
 import { modelById, navigate } from '../../store/app'
@@ -20,14 +20,14 @@ export async function cancelJob(job: JobView): Promise<void> {
   })
   if (!ok) return
   const reply = await attempt('jobs.cancel', { id: job.id })
-  if (reply) toastInfo(reply.message || t('queue.canceled'))
+  if (reply) toastInfo(engineText(useLang.getState().lang, reply.message, reply.job.noteCode, reply.job.noteParams) || t('queue.canceled'))
 }
 
 export async function retryJob(job: JobView): Promise<void> {
   const reply = await attempt('jobs.retry', { id: job.id })
   if (!reply) return
   if (reply.ok) toastSuccess(t('queue.retried'))
-  else toastError(reply.errors.flatMap((e) => e.errors.map((x) => x.message)).join(' ') || t('queue.retryFailed'))
+  else toastError(reply.errors.flatMap((e) => e.errors.map((x) => fieldErrorText(useLang.getState().lang, x))).join(' ') || t('queue.retryFailed'))
 }
 
 export async function decideJob(job: JobView, choice: 'resubmit' | 'dismiss'): Promise<void> {

@@ -1,0 +1,105 @@
+// Sentences the engine says to people, each with a stable code and parameters, so the renderer
+// can say them in the person's language. The English text here is what the CLI prints and what
+// every log and stored job carries; the renderer's dictionaries translate by code.
+//
+// Template syntax: `{name}` is a parameter; `{?name …}` keeps the text inside only when `name` is
+// set and not empty (e.g. a quoted server message that may be missing).
+
+export const MESSAGES = {
+  // What the engine was doing when a request failed (the {action} of api.* messages).
+  'action.create': 'creating the video',
+  'action.poll': 'checking the video',
+  'action.lookup': 'looking the job up',
+  'action.catalog': 'loading the model list',
+  'action.keyCheck': 'checking the key',
+  'action.other': 'talking to CometAPI',
+
+  // CometAPI answers and connection problems
+  'api.noKey': 'No CometAPI key is set. Add it in Settings, with `comet-video key set` (reads it from standard input), or in COMETAPI_KEY; keys are made at https://www.cometapi.com/console/token.',
+  'api.redirect': 'The server at {baseUrl} redirected {path} to {location} instead of answering. Check the base URL in Settings (it should be https://api.cometapi.com).',
+  'api.html': 'The server at {baseUrl} answered {path} with a web page, not the API. Check the base URL in Settings (it should be https://api.cometapi.com).',
+  'api.modelUnavailable': 'The model {model} is not available on CometAPI right now{?detail: “{detail}”}. Choose another model.{?requestId (request id: {requestId})}',
+  'api.auth': 'CometAPI did not accept the API key (401){?detail: “{detail}”}. Check the key in Settings or COMETAPI_KEY: it may be mistyped, revoked or have extra spaces. Keys are made at https://www.cometapi.com/console/token.{?requestId (request id: {requestId})}',
+  'api.forbidden': 'CometAPI refused {action} (403){?detail: “{detail}”}. Your key may not have access to {model}, or a field is not allowed for it.{?requestId (request id: {requestId})}',
+  'api.notFound': 'Nothing found at {path} (404){?detail: “{detail}”}. Check the base URL in Settings ({baseUrl}) and that the model supports this route.{?requestId (request id: {requestId})}',
+  'api.tooLarge': 'The upload is too large for CometAPI (413){?detail: “{detail}”}. Use a smaller image (a few MB, e.g. resized to the video size).{?requestId (request id: {requestId})}',
+  'api.rateLimited': 'CometAPI is limiting how fast we send requests (429){?detail: “{detail}”}. Waiting and trying again.{?requestId (request id: {requestId})}',
+  'api.invalidRequest': 'CometAPI says the request was malformed (invalid_request){?detail: “{detail}”}. Check the video settings for this model.{?requestId (request id: {requestId})}',
+  'api.server': 'CometAPI or the video provider failed while {action} ({status}){?detail: “{detail}”}. Trying again shortly.{?requestId (request id: {requestId})}',
+  'api.validation': 'CometAPI rejected the request ({status}){?detail: “{detail}”}.{?field Check the {field} field.}{?noField Check the video settings for this model.}{?requestId (request id: {requestId})}',
+  'api.unknown': 'Unexpected answer {status} from CometAPI while {action}{?detail: “{detail}”}.{?requestId (request id: {requestId})}',
+  'api.malformed': 'CometAPI sent an answer we could not read while {action} (not valid JSON). Trying again shortly.',
+  'api.unreachable': 'Could not reach {baseUrl} ({reason}). Check your network and the base URL; trying again shortly.',
+  'api.dns': 'Could not find {baseUrl}. Check your network connection and the base URL in Settings; trying again shortly.',
+  'api.timeout': 'CometAPI did not answer in time while {action}. Trying again shortly.',
+  'api.tooBig': 'CometAPI sent an unexpectedly large answer while {action}.',
+  'api.broken': 'The connection to CometAPI broke while {action} ({detail}). Trying again shortly.',
+  'api.canceled': 'Canceled.',
+
+  // Creating
+  'create.modelUnavailable': 'The model {model} is not available on CometAPI right now (“{detail}”). Choose another model.',
+  'create.refused': '{vendor} refused the job: “{detail}”. Check the prompt and settings for this model.',
+  'create.imageUnreadable': '{detail}',
+  'create.checkingArrival': 'Checking with the provider whether this job arrived…',
+  'create.neverArrived': 'The provider never received this job; sending it again (no double charge).',
+  'create.lookupUnreachable': 'Could not reach CometAPI to check whether this job arrived; will ask again.',
+  'create.needsDecision':
+    'We sent this job to {vendor} but no answer came back ({why}), so we cannot tell whether the provider started it — and will bill it. Look for it in your CometAPI dashboard. Resubmit only if it is not there: resubmitting may create and bill a second video.',
+  'create.why.stopped': 'the app stopped while the job was being sent',
+  'create.why.unreadable': 'CometAPI accepted the job but its answer could not be read',
+  'create.waiting': 'Waiting to send again: {detail}',
+
+  // Generating
+  'poll.maxAge': '{vendor} has not finished this video after {hours} hours, so we stopped waiting. It may still finish (and bill) on the provider’s side; retrying starts a new paid job.',
+  'poll.taskGone': 'CometAPI no longer knows this task ({remoteId}). It may have expired on the provider’s side; retrying starts a new paid job.',
+  'poll.expired': '{vendor} says this task expired before it finished{?detail: “{detail}”}. Retrying starts a new paid job.',
+  'poll.failed': '{vendor} could not make this video{?detail: “{detail}”}. Change the prompt or settings, or retry (a new paid job).',
+  'poll.unknownStatus': '{vendor} reports a status we do not know (“{status}”); still checking.',
+
+  // Downloading
+  'download.linkExpired': 'The download link expired; asking for a fresh one…',
+  'download.linkKeptExpiring': 'The link to the finished video kept expiring and {vendor} gave no working new one. The video was made (and billed); try “Retry download” later.',
+  'download.notVideo': 'The result link did not lead to a video ({detail}). Retry the download, or contact CometAPI support with the task id {remoteId}.',
+  'download.notVideoRetry': '{detail} Trying again with a fresh link…',
+  'download.waiting': 'Waiting: {detail}',
+  'download.interrupted': 'Download interrupted ({detail}); resuming in {seconds} s.',
+  'download.failed': '{detail}',
+
+  // Actions
+  'cancel.notBilled': 'Canceled before it was sent: nothing was billed.',
+  'cancel.mayBill': 'Stopped watching this job. CometAPI cannot cancel a video task, so the provider may still finish it and bill you.',
+  'held.overCap': 'Held: this batch (about {estimate}) would take today’s spend to {total}, above your daily cap of {cap}. Confirm to send it.',
+  'decide.resubmitted': 'Resubmitted at your request.',
+  'decide.dismissed': 'Not resubmitted. If the provider did receive it, it may still bill it.',
+  'retry.replaced': 'Replaced by a retry.'
+} as const
+
+export type MessageCode = keyof typeof MESSAGES
+export type MessageParams = Record<string, string | number>
+
+/** A sentence for a person: its code, its parameters and its English text. */
+export interface Message {
+  code: MessageCode
+  params: MessageParams
+  text: string
+}
+
+function present(v: string | number | undefined): boolean {
+  return v !== undefined && v !== ''
+}
+
+/** Fills a template: `{name}` placeholders and `{?name …}` optional parts (which may hold placeholders). */
+export function fill(template: string, params: MessageParams): string {
+  const withOptional = template.replace(/\{\?(\w+)((?:[^{}]|\{\w+\})*)\}/g, (_m, name: string, inner: string) => (present(params[name]) ? inner : ''))
+  return withOptional.replace(/\{(\w+)\}/g, (m, name: string) => (params[name] !== undefined ? String(params[name]) : m))
+}
+
+/** The English sentence for a code. */
+export function english(code: MessageCode, params: MessageParams = {}): string {
+  return fill(MESSAGES[code], params)
+}
+
+/** A message with its English text. */
+export function msg(code: MessageCode, params: MessageParams = {}): Message {
+  return { code, params, text: english(code, params) }
+}
