@@ -38,13 +38,15 @@ export async function loadCatalog(refresh = false): Promise<void> {
 }
 
 /** The first screenful at once, then the rest of a long queue in pages, without blocking the screen. */
-const FIRST_PAGE = 200
+const FIRST_PAGE = 60
 const NEXT_PAGE = 2000
 
 export async function loadJobs(): Promise<void> {
   try {
     const first = await invoke('jobs.list', { limit: FIRST_PAGE }, { quiet: true })
     useJobs.getState().load(first.jobs)
+    // Let the first screen paint before the rest arrives and is merged.
+    if (first.total > first.jobs.length) await new Promise((r) => setTimeout(r, 400))
     for (let offset = first.jobs.length; offset < first.total; offset += NEXT_PAGE) {
       const page = await invoke('jobs.list', { limit: NEXT_PAGE, offset }, { quiet: true })
       useJobs.getState().loadMore(page.jobs)
@@ -71,6 +73,9 @@ export async function boot(): Promise<void> {
   started = true
   darkQuery?.addEventListener('change', applyTheme)
   subscribe()
+  // The queue and the model list do not wait for the rest of start-up.
+  void loadJobs()
+  void loadCatalog()
   const [info, key, settings, engine] = await Promise.allSettled([
     invoke('app.info', {}, { quiet: true }),
     invoke('key.status', {}, { quiet: true }),
@@ -88,8 +93,6 @@ export async function boot(): Promise<void> {
     applyTheme()
   }
   if (key.status === 'fulfilled' && !key.value.set) navigate({ name: 'firstRun' })
-  void loadCatalog()
-  void loadJobs()
   void useLibrary.getState().loadFacets()
 }
 

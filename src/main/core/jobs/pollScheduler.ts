@@ -34,6 +34,12 @@ export interface PollSchedulerOptions {
   threshold?: number
   minIntervalMs?: number
   maxIntervalMs?: number
+  /**
+   * A task never polled is first looked at after this fraction of its typical duration: its
+   * progress then tells whether it is a fast or slow one. Such an early look has almost no
+   * expected delay to save, so it only ever uses budget no finished task needs. 0 turns it off.
+   */
+  probeFraction?: number
 }
 
 interface Entry extends PollTask {
@@ -52,9 +58,11 @@ export class PollScheduler {
   private readonly threshold: number
   private readonly minIntervalMs: number
   private readonly maxIntervalMs: number
+  private readonly probeFraction: number
 
   constructor(private readonly o: PollSchedulerOptions) {
     this.threshold = o.threshold ?? 0.3
+    this.probeFraction = o.probeFraction ?? 0.35
     this.minIntervalMs = o.minIntervalMs ?? 3000
     this.maxIntervalMs = o.maxIntervalMs ?? 90_000
   }
@@ -122,7 +130,8 @@ export class PollScheduler {
     // Solve (F(t) − F(a)) / (1 − F(a)) = threshold for t.
     const target = 1 - (1 - this.threshold) * (1 - fa)
     const tSec = target >= 1 ? a : lnQuantile(e.dist, target)
-    const byChance = e.startedAt + tSec * 1000
+    let byChance = e.startedAt + tSec * 1000
+    if (e.lastPolledAt == null && this.probeFraction > 0) byChance = Math.min(byChance, e.startedAt + this.probeFraction * lnQuantile(e.dist, 0.5) * 1000)
     const earliest = e.lastPolledAt == null ? e.startedAt : last + this.minIntervalMs
     return Math.max(earliest, e.notBefore, Math.min(byChance, last + this.maxIntervalMs))
   }
