@@ -17,6 +17,8 @@ const BIG = quick ? 256 * MiB : 1024 * MiB
 const SMALL = quick ? 32 * MiB : 128 * MiB
 const CONCURRENT = 8
 const RUNS = runsArg(5, 2)
+// The 1 GiB comparison swings with this VM's page-cache speed: more pairs for a steadier median.
+const PAIRS = runsArg(9, 2)
 const KEY = 'sk-test-good'
 const DIR = join(WORK, 'download')
 const CHILD = join(import.meta.dirname, 'download/child.ts')
@@ -71,7 +73,7 @@ const sync = (): Promise<string> => run('sync', [])
 const res = new Results('download', '1. Download throughput', 'npx tsx bench/download.ts')
 res.describe(
   `A ${BIG / MiB} MiB file served by the fake CometAPI (its own worker thread, Node http + fs stream) over loopback from a task's signed result URL. ` +
-    `${RUNS} runs per side, alternating (the side that goes first alternates too), \`sync\` before each run. curl: \`curl -s -o FILE URL\`, time from its own ` +
+    `${PAIRS} runs per side for 1 GiB (${RUNS} for the others), alternating (the side that goes first alternates too), \`sync\` before each run. curl: \`curl -s -o FILE URL\`, time from its own ` +
     `\`%{time_total}\`. Ours: \`downloadFile\` (src/main/core/download) in a child process, timed around the call, which includes the final fsync curl does not do. ` +
     `Peak memory: the child's VmHWM (peak resident set) after resetting it via /proc/self/clear_refs just before the download, minus its resident set at that moment.`
 )
@@ -100,7 +102,7 @@ try {
   const durableRatios: number[] = []
   const memAbove: number[] = []
   const peaks: number[] = []
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < PAIRS; i++) {
     let c: { ms: number; bytes: number; syncMs: number } | null = null
     let o: Single | null = null
     for (const side of i % 2 === 0 ? ['curl', 'ours'] : ['ours', 'curl']) {
@@ -117,7 +119,7 @@ try {
     durableRatios.push(om / (c!.bytes / MiB / ((c!.ms + c!.syncMs) / 1000)))
     memAbove.push(o!.peakMiB - o!.idleMiB)
     peaks.push(o!.peakMiB)
-    console.log(`run ${i + 1}/${RUNS}: curl ${cm.toFixed(0)} MiB/s, ours ${om.toFixed(0)} MiB/s, ratio ${(om / cm).toFixed(3)}, peak RSS ${o!.peakMiB.toFixed(1)} MiB (idle ${o!.idleMiB.toFixed(1)})`)
+    console.log(`run ${i + 1}/${PAIRS}: curl ${cm.toFixed(0)} MiB/s, ours ${om.toFixed(0)} MiB/s, ratio ${(om / cm).toFixed(3)}, peak RSS ${o!.peakMiB.toFixed(1)} MiB (idle ${o!.idleMiB.toFixed(1)})`)
   }
   res.add(`curl -o, ${BIG / MiB} MiB`, curlMBs, { unit: 'MiB/s', digits: 0 })
   res.add(`downloadFile, ${BIG / MiB} MiB (with fsync)`, oursMBs, { unit: 'MiB/s', digits: 0 })
