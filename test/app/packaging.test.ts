@@ -40,6 +40,17 @@ describe('electron-builder configuration', () => {
     expect(pkg.optionalDependencies.keytar).toBeTruthy()
   })
 
+  it('flips Electron’s fuses for the packaged binary (security checklist: fuses)', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false,
+      enableCookieEncryption: true,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      enableEmbeddedAsarIntegrityValidation: true,
+      onlyLoadAppFromAsar: true
+    })
+  })
+
   it('ships the built app and points package.json at it', () => {
     expect(config.files).toContain('out/**/*')
     expect(pkg.main).toBe('./out/main/index.js')
