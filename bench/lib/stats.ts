@@ -35,17 +35,8 @@ export function summarize(xs: readonly number[]): Summary {
   return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs.length }
 }
 
-/** mulberry32: a seeded PRNG so every run draws the same workload. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+// The fake server's seeded PRNG (mulberry32): every run draws the same workload.
+export { prng } from '../../test/fake-cometapi/faults'
 
 /** A standard normal draw (Box–Muller) from a uniform source. */
 export function gaussian(rand: () => number): number {

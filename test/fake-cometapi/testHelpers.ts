@@ -1,6 +1,6 @@
 // Shared helpers for the fake server's own tests (not a test file itself).
 import { readFileSync } from 'node:fs'
-import { deflateSync } from 'node:zlib'
+import { solidPng } from '../helpers/png'
 import type { FakeCometApi } from './server'
 
 export const KEY = 'sk-test-good'
@@ -91,42 +91,9 @@ export function at(v: unknown, path: string): unknown {
   return cur
 }
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
-  return c >>> 0
-})
-
-function crc32(buf: Buffer): number {
-  let c = 0xffffffff
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8)
-  return (c ^ 0xffffffff) >>> 0
-}
-
-function chunk(type: string, data: Buffer): Buffer {
-  const len = Buffer.alloc(4)
-  len.writeUInt32BE(data.length)
-  const td = Buffer.concat([Buffer.from(type, 'ascii'), data])
-  const crc = Buffer.alloc(4)
-  crc.writeUInt32BE(crc32(td))
-  return Buffer.concat([len, td, crc])
-}
-
-/** A real (grey, 8-bit greyscale) PNG of the given size. */
+/** A real (grey) PNG of the given size. */
 export function makePng(width: number, height: number): Buffer {
-  const ihdr = Buffer.alloc(13)
-  ihdr.writeUInt32BE(width, 0)
-  ihdr.writeUInt32BE(height, 4)
-  ihdr[8] = 8
-  ihdr[9] = 0
-  const raw = Buffer.alloc((width + 1) * height, 0x80)
-  for (let y = 0; y < height; y++) raw[y * (width + 1)] = 0
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0))
-  ])
+  return solidPng(width, height, [0x80, 0x80, 0x80])
 }
 
 export const pngFile = (w: number, h: number) => ({ field: 'input_reference', name: 'ref.png', type: 'image/png', data: makePng(w, h) })

@@ -2,7 +2,6 @@
 // The folder is the source of truth; the index can always be rebuilt with rescan().
 import { randomUUID } from 'node:crypto'
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync } from 'node:fs'
-import { stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type BetterSqlite3 from 'better-sqlite3'
 import type { Db } from '../db/database'
@@ -16,7 +15,7 @@ import { listSql, planList } from './listQuery'
 import { itemFromRow, rowFromItem, type ItemRow } from './rows'
 import { scanSidecars } from './scan'
 import { itemFromJob, normalizeTags, type FinalizeInput } from './fromJob'
-import type { TrashFn } from './trash'
+import { exists, type TrashFn } from './trash'
 
 export type { FinalizeInput } from './fromJob'
 export { libraryTrashFallback, type TrashFn } from './trash'
@@ -400,11 +399,3 @@ function isHiddenPath(rel: string): boolean {
   return rel.split(/[\\/]/).some((part) => part.startsWith('.'))
 }
 
-async function exists(p: string): Promise<boolean> {
-  try {
-    await stat(p)
-    return true
-  } catch {
-    return false
-  }
-}

@@ -23,7 +23,8 @@ export function libraryTrashFallback(root: string): TrashFn {
   }
 }
 
-async function exists(p: string): Promise<boolean> {
+/** True when something is at `p`. */
+export async function exists(p: string): Promise<boolean> {
   try {
     await stat(p)
     return true

@@ -12,8 +12,8 @@ import { useApp } from '../../store/app'
 import { useBatch } from '../../store/batch'
 import { batchCounts, planBatch, planIssues, type BatchPlan } from '../../store/batchModel'
 import { ChoiceField, Field, SecondsField } from '../compose/Fields'
-import { HeldNotice, type HeldInfo } from '../compose/HeldNotice'
-import { createJobs, sendHeld } from '../compose/submit'
+import { HeldNotice, heldFrom, type HeldInfo } from '../compose/HeldNotice'
+import { createJobs } from '../compose/submit'
 import { ModelPicker } from '../models/ModelPicker'
 import { addFilesToBatch, changeBatchModel, defaultBatchModel } from './batchActions'
 import { BATCH_CARD_HEIGHT, BatchCard, fixBatchCard } from './BatchCard'
@@ -33,7 +33,6 @@ export function BatchScreen(): ReactElement {
   const fileRef = useRef<HTMLInputElement>(null)
   const folderRef = useRef<HTMLInputElement>(null)
   const [held, setHeld] = useState<HeldInfo | null>(null)
-  const [sending, setSending] = useState(false)
 
   useEffect(() => {
     if (!modelId && models.length > 0) {
@@ -90,16 +89,7 @@ export function BatchScreen(): ReactElement {
       {pickers}
       {held ? (
         <div className="screen-notice">
-          <HeldNotice
-            held={held}
-            busy={sending}
-            onDismiss={() => setHeld(null)}
-            onSend={async () => {
-              setSending(true)
-              if (await sendHeld(held.ids)) setHeld(null)
-              setSending(false)
-            }}
-          />
+          <HeldNotice held={held} onDone={() => setHeld(null)} />
         </div>
       ) : null}
       {cards.length === 0 && inspecting > 0 ? (
@@ -231,7 +221,7 @@ function BatchSettingsPanel({ onCreated }: { onCreated: (held: HeldInfo | null) 
       // The created cards leave the batch; duplicates and problem cards stay for a decision.
       const created = new Set(p.cards.map((c) => c.path))
       for (const path of created) useBatch.getState().remove(path)
-      onCreated(reply.held ? { ids: reply.jobs.map((j) => j.id), note: reply.note, noteCode: reply.jobs[0]?.noteCode ?? null, noteParams: reply.jobs[0]?.noteParams ?? null, estimate: reply.estimate } : null)
+      onCreated(heldFrom(reply))
     } finally {
       setBusy(false)
     }

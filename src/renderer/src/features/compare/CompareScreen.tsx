@@ -16,10 +16,11 @@ import { compareRuns, runsSignature } from '../../store/compareModel'
 import { libraryItem, useMediaCache } from '../../store/mediaCache'
 import { toastError } from '../../store/toasts'
 import { Field } from '../compose/Fields'
-import { HeldNotice, type HeldInfo } from '../compose/HeldNotice'
-import { createJobs, sendHeld } from '../compose/submit'
+import { HeldNotice, heldFrom, type HeldInfo } from '../compose/HeldNotice'
+import { createJobs } from '../compose/submit'
 import { PriceTag } from '../models/ModelPicker'
 import { openJob } from '../queue/jobActions'
+import { useSubmitShortcut } from '../../lib/useSubmitShortcut'
 
 function specFor(model: CatalogModel, prompt: string, image: ImageCard | null): JobSpec {
   const spec: JobSpec = { model: model.id, prompt }
@@ -71,19 +72,10 @@ export function CompareScreen(): ReactElement {
       return
     }
     setAttempted(false)
-    setHeld(reply.held ? { ids: reply.jobs.map((j) => j.id), note: reply.note, noteCode: reply.jobs[0]?.noteCode ?? null, noteParams: reply.jobs[0]?.noteParams ?? null, estimate: reply.estimate } : null)
+    setHeld(heldFrom(reply))
   }
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !document.querySelector('dialog[open]')) {
-        e.preventDefault()
-        void submit()
-      }
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  })
+  useSubmitShortcut(submit)
 
   return (
     <div className="screen screen-compare" data-testid="compare-screen">
@@ -147,13 +139,7 @@ export function CompareScreen(): ReactElement {
             </ul>
           </Field>
           {held ? (
-            <HeldNotice
-              held={held}
-              onDismiss={() => setHeld(null)}
-              onSend={async () => {
-                if (await sendHeld(held.ids)) setHeld(null)
-              }}
-            />
+            <HeldNotice held={held} onDone={() => setHeld(null)} />
           ) : null}
           <div className="side-footer">
             <div className="estimate">

@@ -17,9 +17,10 @@ import { useJobs } from '../../store/jobs'
 import { toastError } from '../../store/toasts'
 import { ModelPicker, toggleFavorite, unavailableText } from '../models/ModelPicker'
 import { ChoiceField, Field, SecondsField } from './Fields'
-import { HeldNotice, type HeldInfo } from './HeldNotice'
+import { HeldNotice, heldFrom, type HeldInfo } from './HeldNotice'
 import { ImageSlots } from './ImageSlots'
-import { createJobs, sendHeld } from './submit'
+import { createJobs } from './submit'
+import { useSubmitShortcut } from '../../lib/useSubmitShortcut'
 
 export const mod = typeof navigator !== 'undefined' && navigator.platform.toLowerCase().includes('mac') ? '⌘' : 'Ctrl'
 
@@ -71,7 +72,6 @@ function ComposeForm({ model }: { model: CatalogModel | undefined }): ReactEleme
   const favorites = useApp((s) => s.settings?.favoriteModels ?? [])
   const [busy, setBusy] = useState(false)
   const [held, setHeld] = useState<HeldInfo | null>(null)
-  const [sending, setSending] = useState(false)
   const promptRef = useRef<HTMLTextAreaElement>(null)
   const promptId = useId()
   const negId = useId()
@@ -114,7 +114,8 @@ function ComposeForm({ model }: { model: CatalogModel | undefined }): ReactEleme
         return
       }
       setAttempted(false)
-      if (reply.held) setHeld({ ids: reply.jobs.map((j) => j.id), note: reply.note, noteCode: reply.jobs[0]?.noteCode ?? null, noteParams: reply.jobs[0]?.noteParams ?? null, estimate: reply.estimate })
+      const held = heldFrom(reply)
+      if (held) setHeld(held)
     } catch (error) {
       toastError(errorMessage(error))
     } finally {
@@ -122,17 +123,7 @@ function ComposeForm({ model }: { model: CatalogModel | undefined }): ReactEleme
     }
   }, [model, rules, busy, draft, setAttempted, setServerErrors, t])
 
-  // Ctrl/Cmd+Enter anywhere on this screen (not while a dialog is open).
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent): void => {
-      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && !document.querySelector('dialog[open]')) {
-        e.preventDefault()
-        void submit()
-      }
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [submit])
+  useSubmitShortcut(submit)
 
   const promptErrors = errorsFor(shown, 'prompt')
   const len = promptLength(draft.prompt)
@@ -315,16 +306,7 @@ function ComposeForm({ model }: { model: CatalogModel | undefined }): ReactEleme
               {model && estimate !== null ? <EstimateDetail model={model} seconds={spec?.seconds} /> : null}
             </div>
             {held ? (
-              <HeldNotice
-                held={held}
-                busy={sending}
-                onDismiss={() => setHeld(null)}
-                onSend={async () => {
-                  setSending(true)
-                  if (await sendHeld(held.ids)) setHeld(null)
-                  setSending(false)
-                }}
-              />
+              <HeldNotice held={held} onDone={() => setHeld(null)} />
             ) : null}
             <Button variant="primary" className="btn-block" icon="send" busy={busy} disabled={!model || reason !== null} onClick={() => void submit()} data-testid="submit">
               {t('compose.generate')}
