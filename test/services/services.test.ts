@@ -205,3 +205,27 @@ describe('library move', () => {
     expect(readdirSync(join(b, '.posters'))).toEqual(['p.jpg'])
   })
 })
+
+describe('images the person did not choose', () => {
+  it('refuses to send a path the app never saw dropped or picked', async () => {
+    const data = temp('cvs-svc2-')
+    const studio = new Studio({
+      dataDir: data,
+      defaultLibraryDir: join(data, 'library'),
+      secrets: new SecretStore({ backends: [memoryBackend()] }),
+      version: '0',
+      platform: 'linux',
+      systemLocale: 'en-US',
+      testHost: true,
+      logger,
+      shell: { openPath: async () => true, showItemInFolder: () => {}, trashItem: async () => {}, chooseFolder: async () => null, openExternal: async () => {}, notify: () => {} }
+    })
+    const handlers = createHandlers(studio)
+    const image = join(FIXTURES, 'images/solid-300x300.jpg')
+    const spec = { model: 'kling-v2-6', prompt: 'x', seconds: 5, images: [image] }
+    expect(await dispatch(handlers, 'jobs.create', { specs: [spec] }, logger)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/was not chosen in the app/) } })
+    await dispatch(handlers, 'files.inspect', { paths: [image] }, logger)
+    expect(await dispatch(handlers, 'jobs.validate', { spec }, logger)).toMatchObject({ ok: true })
+    await studio.stop()
+  })
+})

@@ -99,7 +99,10 @@ describe.skipIf(skip)('secret hygiene across a whole browser session', () => {
     await page.keyboard.press('Control+Enter')
     // A failure and a batch through the same bridge the screens use.
     await page.evaluate(`window.api.invoke('jobs.create', { specs: [{ model: 'kling-v2-6', prompt: 'this one fails [fail]', seconds: 5 }] })`)
-    await page.evaluate(`window.api.invoke('jobs.create', { specs: ${JSON.stringify([0, 1, 2].map((i) => ({ model: 'kling-v2-6', prompt: `batch photo ${i}`, seconds: 5, images: [join(drop, `photo-${i}.png`)] })))} })`)
+    // Images go as the app sends them: dropped (inspected by main) first, then created.
+    const photos = [0, 1, 2].map((i) => join(drop, `photo-${i}.png`))
+    await page.evaluate(`window.api.invoke('files.inspect', { paths: ${JSON.stringify(photos)}, model: 'kling-v2-6' })`)
+    await page.evaluate(`window.api.invoke('jobs.create', { specs: ${JSON.stringify(photos.map((p, i) => ({ model: 'kling-v2-6', prompt: `batch photo ${i}`, seconds: 5, images: [p] })))} })`)
     await page.click('[data-testid="nav-queue"]')
     await until(async () => (await page.locator('[data-testid="queue-row"][data-state="completed"]').count()) === 4 && (await page.locator('[data-testid="queue-row"][data-state="failed"]').count()) === 1, 40_000)
     for (const nav of ['nav-library', 'nav-spend', 'nav-settings', 'nav-batch', 'nav-compare', 'nav-compose']) {

@@ -39,6 +39,11 @@ export class ImageTokens {
   pathOf(token: string): string | null {
     return this.byToken.get(token) ?? null
   }
+
+  /** True when the person chose this file in the app (dropped, picked or fixed) in this session. */
+  knows(path: string): boolean {
+    return this.byPath.has(path)
+  }
 }
 
 /**

@@ -47,6 +47,14 @@ export function createHandlers(studio: Studio): Handlers {
     return lib().absolutePath(item)
   }
 
+  // Images are uploaded to the provider: only files the person chose in the app may go, never a
+  // path a compromised page made up.
+  const chosenImages = (paths: readonly string[] | undefined): void => {
+    for (const p of paths ?? []) {
+      if (!studio.tokens.knows(p)) throw new UserError(`The image ${basename(p)} was not chosen in the app; drop or pick it again.`, 'image_not_chosen')
+    }
+  }
+
   return {
     'app.info': async () => ({
       version: studio.o.version,
@@ -75,11 +83,20 @@ export function createHandlers(studio: Studio): Handlers {
       const jobs = engine.listJobs({ states, limit: limit ?? 20_000, offset, order: 'desc' })
       return { jobs, total: engine.store.count(states) }
     },
-    'jobs.validate': async ({ spec }) => ({ errors: await engine.validate(spec as JobSpec), estimate: engine.estimate(spec as JobSpec) }),
-    'jobs.create': ({ specs, confirmOverBudget, lineage }) => engine.createJobs({ specs: specs as JobSpec[], confirmOverBudget, lineage: lineage ?? null }),
+    'jobs.validate': async ({ spec }) => {
+      chosenImages(spec.images)
+      return { errors: await engine.validate(spec as JobSpec), estimate: engine.estimate(spec as JobSpec) }
+    },
+    'jobs.create': ({ specs, confirmOverBudget, lineage }) => {
+      for (const spec of specs) chosenImages(spec.images)
+      return engine.createJobs({ specs: specs as JobSpec[], confirmOverBudget, lineage: lineage ?? null })
+    },
     'jobs.cancel': async ({ id }) => engine.cancel(id),
     'jobs.retry': ({ id }) => engine.retry(id),
-    'jobs.duplicate': ({ id, edits }) => engine.duplicate(id, edits as Partial<JobSpec>),
+    'jobs.duplicate': ({ id, edits }) => {
+      chosenImages(edits?.images)
+      return engine.duplicate(id, edits as Partial<JobSpec>)
+    },
     'jobs.remix': ({ id, prompt }) => engine.remix(id, prompt),
     'jobs.decide': async ({ id, choice }) => engine.decide(id, choice),
     'jobs.confirmHeld': async ({ ids }) => engine.confirmHeld(ids),
