@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { keytarBackend, normalizeKey, SecretStore, SecretStoreError, type SecretBackend } from '../../src/main/core/secrets/secretStore'
+import { explainKeychainError, keytarBackend, normalizeKey, SecretStore, SecretStoreError, type SecretBackend } from '../../src/main/core/secrets/secretStore'
 
 function memoryBackend(kind: SecretBackend['kind'], problem: string | null = null): SecretBackend & { value: string | null } {
   const b = {
@@ -36,6 +36,38 @@ describe('SecretStore', () => {
     expect(file.value).toBe('sk-pasted-key-9876')
     expect(st).toMatchObject({ set: true, storage: 'encrypted-file', last4: '9876' })
     expect(st.problem).toMatch(/No OS keychain/)
+  })
+
+  it('keeps the key in the fallback when the keychain refuses the write (locked), and finds it there next time', async () => {
+    const kc = memoryBackend('keychain')
+    kc.set = async () => {
+      throw new SecretStoreError('The OS keychain is locked and could not be unlocked here.')
+    }
+    const file = memoryBackend('encrypted-file')
+    const st = await new SecretStore({ backends: [kc, file] }).setKey('sk-locked-keychain-5555')
+    expect(file.value).toBe('sk-locked-keychain-5555')
+    expect(st).toMatchObject({ set: true, source: 'encrypted-file', storage: 'encrypted-file', last4: '5555' })
+    expect(st.problem).toMatch(/locked.*encrypted file/)
+    const next = new SecretStore({ backends: [kc, file] })
+    expect(await next.getKey()).toBe('sk-locked-keychain-5555')
+    expect((await next.status()).source).toBe('encrypted-file')
+    await next.clearKey()
+    expect(file.value).toBeNull()
+    expect((await next.status()).set).toBe(false)
+  })
+
+  it('says the keychain is locked in words, and fails plainly when nothing can take the key', async () => {
+    const kc = memoryBackend('keychain')
+    kc.set = async () => {
+      throw new SecretStoreError('The OS keychain is locked and could not be unlocked here.')
+    }
+    await expect(new SecretStore({ backends: [kc] }).setKey('sk-locked-keychain-5555')).rejects.toThrow(/locked.*COMETAPI_KEY/)
+  })
+
+  it('turns libsecret errors into sentences that name the fix', () => {
+    expect(explainKeychainError(new Error('Cannot create an item in a locked collection'))).toMatch(/locked.*unlock your login keyring/)
+    expect(explainKeychainError(new Error('Cannot autolaunch D-Bus without X11 $DISPLAY'))).toMatch(/No OS keychain.*gnome-keyring/)
+    expect(explainKeychainError(new Error("Cannot find module 'keytar'"))).toMatch(/libsecret-1-dev/)
   })
 
   it('with no storage at all, setKey fails with a message naming the fix', async () => {

@@ -48,10 +48,13 @@ interface KeytarModule {
   deletePassword(service: string, account: string): Promise<boolean>
 }
 
-function explainKeychainError(err: unknown): string {
+export function explainKeychainError(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err)
   if (/autolaunch D-Bus|DBUS_SESSION_BUS_ADDRESS|org\.freedesktop\.secrets|Secret Service|No such interface|ServiceUnknown/i.test(msg)) {
     return 'No OS keychain is available (no Secret Service on D-Bus); install and unlock a keyring such as gnome-keyring to use it.'
+  }
+  if (/locked collection|is locked|prompt/i.test(msg)) {
+    return 'The OS keychain is locked and could not be unlocked here (no unlock prompt could be shown); unlock your login keyring to keep the key there.'
   }
   if (/Cannot find module|keytar/i.test(msg)) {
     return 'The keychain module (keytar) is not installed; on Linux install libsecret-1-dev and reinstall to use the OS keychain.'
@@ -90,9 +93,13 @@ export function keytarBackend(service = KEYTAR_SERVICE, account = KEYTAR_ACCOUNT
   }
 }
 
+type BackendChoice = { backend: SecretBackend | null; usable: SecretBackend[]; problem: string | null }
+
+const messageOf = (err: unknown): string => (err instanceof Error ? err.message : String(err))
+
 export class SecretStore {
   private cached: { key: string | null; source: KeyStorage | null } | null = null
-  private backendChoice: Promise<{ backend: SecretBackend | null; problem: string | null }> | null = null
+  private backendChoice: Promise<BackendChoice> | null = null
 
   constructor(
     private readonly opts: {
@@ -103,16 +110,22 @@ export class SecretStore {
     }
   ) {}
 
-  private chooseBackend(): Promise<{ backend: SecretBackend | null; problem: string | null }> {
+  private chooseBackend(): Promise<BackendChoice> {
     this.backendChoice ??= (async () => {
       const problems: string[] = []
+      const usable: SecretBackend[] = []
       for (const b of this.opts.backends) {
         const problem = await b.check()
-        // Say where the key is kept instead, so nobody wonders where it went.
-        if (!problem) return { backend: b, problem: problems[0] ? `${problems[0]} ${KEPT_INSTEAD[b.kind]}` : null }
-        problems.push(problem)
+        if (problem) problems.push(problem)
+        else usable.push(b)
       }
-      return { backend: null, problem: problems[0] ? `${problems[0]} Set COMETAPI_KEY instead.` : 'No place to store the key is available; set COMETAPI_KEY instead.' }
+      const first = usable[0]
+      if (!first) {
+        return { backend: null, usable, problem: problems[0] ? `${problems[0]} Set COMETAPI_KEY instead.` : 'No place to store the key is available; set COMETAPI_KEY instead.' }
+      }
+      // Say where the key is kept instead, so nobody wonders where it went.
+      const skipped = this.opts.backends.indexOf(first) > 0 ? problems[0] : undefined
+      return { backend: first, usable, problem: skipped ? `${skipped} ${KEPT_INSTEAD[first.kind]}` : null }
     })()
     return this.backendChoice
   }
@@ -124,25 +137,54 @@ export class SecretStore {
       this.cached = { key: normalizeKey(env), source: 'env' }
       return this.cached.key
     }
-    const { backend } = await this.chooseBackend()
-    const stored = backend ? await backend.get() : null
-    this.cached = { key: stored, source: stored && backend ? backend.kind : null }
-    return stored
+    const { usable } = await this.chooseBackend()
+    // A key saved to a fallback (because the keychain refused the write) is found there on later runs.
+    let failure: unknown = null
+    for (const b of usable) {
+      try {
+        const stored = await b.get()
+        if (stored) {
+          this.cached = { key: stored, source: b.kind }
+          return stored
+        }
+      } catch (err) {
+        failure ??= err
+      }
+    }
+    if (failure) throw failure
+    this.cached = { key: null, source: null }
+    return null
   }
 
   async setKey(raw: string): Promise<KeyStatus> {
     const key = normalizeKey(raw)
-    const { backend, problem } = await this.chooseBackend()
-    if (!backend) throw new SecretStoreError(problem ?? 'No place to store the key is available; set COMETAPI_KEY instead.')
-    await backend.set(key)
-    if (!this.opts.envKey?.trim()) this.cached = { key, source: backend.kind }
-    return this.status()
+    const choice = await this.chooseBackend()
+    if (!choice.backend) throw new SecretStoreError(choice.problem ?? 'No place to store the key is available; set COMETAPI_KEY instead.')
+    const failures: string[] = []
+    for (const b of choice.usable) {
+      try {
+        await b.set(key)
+      } catch (err) {
+        failures.push(messageOf(err))
+        continue
+      }
+      if (b !== choice.backend) {
+        // The preferred place refused the write (a locked keychain, say): keep the key here and say so.
+        this.backendChoice = Promise.resolve({ backend: b, usable: choice.usable.slice(choice.usable.indexOf(b)), problem: `${failures[0]} ${KEPT_INSTEAD[b.kind]}` })
+      }
+      if (!this.opts.envKey?.trim()) this.cached = { key, source: b.kind }
+      return this.status()
+    }
+    throw new SecretStoreError(`${failures[0] ?? 'The key could not be stored.'} Set COMETAPI_KEY instead.`)
   }
 
   async clearKey(): Promise<KeyStatus> {
-    const { backend } = await this.chooseBackend()
-    if (backend) await backend.clear()
+    const { usable } = await this.chooseBackend()
+    // Everywhere a key may have been kept, so an old one cannot come back from a fallback.
+    const results = await Promise.allSettled(usable.map((b) => b.clear()))
     this.cached = null
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
+    if (failed && results.every((r) => r.status === 'rejected')) throw failed.reason
     return this.status()
   }
 
@@ -153,7 +195,7 @@ export class SecretStore {
     try {
       key = await this.getKey()
     } catch (err) {
-      readProblem = err instanceof Error ? err.message : String(err)
+      readProblem = messageOf(err)
     }
     return {
       set: !!key,
