@@ -3,6 +3,7 @@ import type { LibraryItem } from '../../src/shared/library'
 import { clampTime, commandFor, fasterSpeed } from '../../src/renderer/src/features/player/playerKeys'
 import { formatBytes, formatClock, formatMoney, priceParts } from '../../src/renderer/src/lib/format'
 import { initialModel, matchesModel, orderModels } from '../../src/renderer/src/lib/models'
+import { selectFavoriteModels, useApp } from '../../src/renderer/src/store/app'
 import { compareRuns } from '../../src/renderer/src/store/compareModel'
 import { jobsFromList } from '../../src/renderer/src/store/jobsModel'
 import { dayStart, pagesFor, placePage, queryOf, defaultFilters } from '../../src/renderer/src/store/libraryModel'
@@ -97,5 +98,14 @@ describe('compare runs', () => {
     const runs = compareRuns(jobsFromList([j('a1', 'A', 1), j('a2', 'A', 2), j('b1', 'B', 10), j('x', null, 5, null)]))
     expect(runs.map((r) => r.key)).toEqual(['B', 'A'])
     expect(runs[1].jobIds).toEqual(['a1', 'a2'])
+  })
+})
+
+describe('store selectors', () => {
+  it('gives the same favourites array on every call before settings arrive (a fresh [] loops React forever)', () => {
+    const before = useApp.getState()
+    expect(before.settings).toBeNull()
+    expect(selectFavoriteModels(before)).toBe(selectFavoriteModels(useApp.getState()))
+    expect(selectFavoriteModels(before)).toEqual([])
   })
 })

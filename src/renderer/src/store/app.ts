@@ -52,6 +52,12 @@ export const useApp = create<AppState>((set) => ({
   }
 }))
 
+const NO_FAVORITES: readonly string[] = Object.freeze([])
+
+/** The favourite model ids, the same empty array until settings arrive (a fresh [] on every call
+ * would make React re-render forever: a selector must return a stable value). */
+export const selectFavoriteModels = (s: AppState): readonly string[] => s.settings?.favoriteModels ?? NO_FAVORITES
+
 export function navigate(route: Route): void {
   useApp.getState().navigate(route)
 }

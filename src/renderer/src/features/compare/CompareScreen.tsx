@@ -10,7 +10,7 @@ import { currencyCode, formatAgo, formatMoney } from '../../lib/format'
 import { isUsable, orderModels } from '../../lib/models'
 import { applyDefaults, estimateCost, validateSpec } from '../../shared'
 import type { CatalogModel, ImageCard, JobSpec } from '../../shared'
-import { useApp } from '../../store/app'
+import { selectFavoriteModels, useApp } from '../../store/app'
 import { useJobs } from '../../store/jobs'
 import { compareRuns, runsSignature } from '../../store/compareModel'
 import { libraryItem, useMediaCache } from '../../store/mediaCache'
@@ -32,7 +32,7 @@ export function CompareScreen(): ReactElement {
   const t = useT()
   const lang = useLang((s) => s.lang)
   const models = useApp((s) => s.catalog.models)
-  const favorites = useApp((s) => s.settings?.favoriteModels ?? [])
+  const favorites = useApp(selectFavoriteModels)
   const [prompt, setPrompt] = useState('')
   const [image, setImage] = useState<ImageCard | null>(null)
   // Start from the favourites: the models someone compares are usually the ones they use.

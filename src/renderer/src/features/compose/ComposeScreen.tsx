@@ -10,7 +10,7 @@ import { initialModel } from '../../lib/models'
 import { estimateCost } from '../../shared'
 import type { CatalogModel, GenerationMode } from '../../shared'
 import { loadCatalog } from '../../boot'
-import { navigate, useApp } from '../../store/app'
+import { navigate, selectFavoriteModels, useApp } from '../../store/app'
 import { useCompose } from '../../store/compose'
 import { draftErrors, errorsFor, finalSpec, promptLength, visibleErrors } from '../../store/composeModel'
 import { useJobs } from '../../store/jobs'
@@ -69,7 +69,7 @@ function ComposeForm({ model }: { model: CatalogModel | undefined }): ReactEleme
   const t = useT()
   const lang = useLang((s) => s.lang)
   const { draft, serverErrors, attempted, notice, focusNonce, update, setModel, setServerErrors, setAttempted, setImages } = useCompose()
-  const favorites = useApp((s) => s.settings?.favoriteModels ?? [])
+  const favorites = useApp(selectFavoriteModels)
   const [busy, setBusy] = useState(false)
   const [held, setHeld] = useState<HeldInfo | null>(null)
   const promptRef = useRef<HTMLTextAreaElement>(null)
