@@ -27,7 +27,7 @@ import { dayKey, SpendLedger } from './jobs/spendLedger'
 import { Submitter } from './jobs/submitter'
 import { sweepLeftovers } from './library/leftovers'
 import { Library } from './library/library'
-import { type Clock, type Logger, silentLogger, systemClock } from './ports'
+import { type Clock, type Logger, sharedAbortController, silentLogger, systemClock } from './ports'
 import { SettingsStore } from './settings/settingsStore'
 
 export interface EngineOptions {
@@ -110,8 +110,8 @@ export class Engine {
   private lib: Library
   private role: EngineStatus['role'] = 'stopped'
   private paused: EnginePause | null = null
-  private stopCtl = new AbortController()
-  private createCtl = new AbortController()
+  private stopCtl = sharedAbortController()
+  private createCtl = sharedAbortController()
   private seenRev = new Map<string, number>()
   private lastRev = 0
   private watchTimer: ReturnType<typeof setInterval> | null = null
@@ -191,8 +191,8 @@ export class Engine {
   /** Starts running jobs (or watching the process that does). Resumes everything unfinished. */
   start(): void {
     if (this.role !== 'stopped') return
-    this.stopCtl = new AbortController()
-    this.createCtl = new AbortController()
+    this.stopCtl = sharedAbortController()
+    this.createCtl = sharedAbortController()
     this.lastRev = this.store.maxRev()
     if (this.o.role !== 'observer' && this.lock.tryAcquire()) this.becomeOwner()
     else this.role = 'observer'

@@ -1,5 +1,7 @@
 // The ports the engine takes from outside (ARCHITECTURE.md, "Ports"). Tests pass fakes.
 
+import { setMaxListeners } from 'node:events'
+
 export type TimerHandle = { readonly __timer: unique symbol } | ReturnType<typeof setTimeout>
 
 export interface Clock {
@@ -45,4 +47,15 @@ export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<v
     }, ms)
     signal?.addEventListener('abort', onAbort, { once: true })
   })
+}
+
+/**
+ * An AbortController whose signal every in-flight request of the engine listens to (each removes
+ * its listener when it ends). A batch has hundreds of requests waiting at once, which is by design,
+ * so Node's "possible memory leak" warning at 11 listeners does not apply to it.
+ */
+export function sharedAbortController(): AbortController {
+  const ac = new AbortController()
+  setMaxListeners(0, ac.signal)
+  return ac
 }

@@ -10,7 +10,7 @@
 // finished, instead of letting near-certain newcomers starve the ones that finished first (with
 // the highest chance alone, p95 detection delay in bench/polling.ts was 1.2× round-robin's).
 import type { BudgetGrant, RequestBudget } from '../http/requestBudget'
-import type { Clock, TimerHandle } from '../ports'
+import { type Clock, sharedAbortController, type TimerHandle } from '../ports'
 import { type DurationModel, lnCdf, lnQuantile, type LogNormal, normalCdf } from './durationModel'
 
 export interface PollTask {
@@ -53,7 +53,7 @@ export class PollScheduler {
   private running = false
   private timer: TimerHandle | null = null
   private wake: (() => void) | null = null
-  private abort = new AbortController()
+  private abort = sharedAbortController()
   private lastNow = -Infinity
   private readonly threshold: number
   private readonly minIntervalMs: number
@@ -139,7 +139,7 @@ export class PollScheduler {
   start(): void {
     if (this.running) return
     this.running = true
-    this.abort = new AbortController()
+    this.abort = sharedAbortController()
     void this.loop()
   }
 
