@@ -20,9 +20,8 @@ import { ChoiceField, Field, SecondsField } from './Fields'
 import { HeldNotice, heldFrom, type HeldInfo } from './HeldNotice'
 import { ImageSlots } from './ImageSlots'
 import { createJobs } from './submit'
+import { MOD_KEY } from '../../lib/platform'
 import { useSubmitShortcut } from '../../lib/useSubmitShortcut'
-
-export const mod = typeof navigator !== 'undefined' && navigator.platform.toLowerCase().includes('mac') ? '⌘' : 'Ctrl'
 
 export function ComposeScreen(): ReactElement {
   const t = useT()
@@ -312,7 +311,7 @@ function ComposeForm({ model }: { model: CatalogModel | undefined }): ReactEleme
               {t('compose.generate')}
             </Button>
             <p className="hint center">
-              <Kbd>{mod}</Kbd> <Kbd>Enter</Kbd> {t('compose.toGenerate')}
+              <Kbd>{MOD_KEY}</Kbd> <Kbd>Enter</Kbd> {t('compose.toGenerate')}
             </p>
           </div>
           <RecentJobs />

@@ -1,4 +1,5 @@
 import type { ReactElement } from 'react'
+import { Brand } from '../../components/Brand'
 import { Icon } from '../../components/Icon'
 import { useT } from '../../i18n'
 import { navigate, useApp } from '../../store/app'
@@ -10,12 +11,7 @@ export function FirstRun(): ReactElement {
   return (
     <div className="first-run" data-testid="first-run">
       <div className="first-run-card">
-        <div className="brand brand-large">
-          <span className="brand-mark" aria-hidden="true">
-            <Icon name="compose" size={20} />
-          </span>
-          <span className="brand-name">{t('app.name')}</span>
-        </div>
+        <Brand large />
         <h1 className="first-run-title">{t('firstRun.title')}</h1>
         <p className="first-run-lead">{t('firstRun.lead')}</p>
         <ol className="first-run-steps">

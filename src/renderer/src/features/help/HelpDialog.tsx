@@ -2,17 +2,16 @@ import type { ReactElement } from 'react'
 import { Kbd } from '../../components/Feedback'
 import { Modal } from '../../components/Modal'
 import { useT, type MessageKey } from '../../i18n'
+import { MOD_KEY } from '../../lib/platform'
 import { useApp } from '../../store/app'
 
-const mac = typeof navigator !== 'undefined' && navigator.platform.toLowerCase().includes('mac')
-const MOD = mac ? '⌘' : 'Ctrl'
 
 const GROUPS: { title: MessageKey; rows: [string[], MessageKey][] }[] = [
   {
     title: 'help.general',
     rows: [
       [['?'], 'help.openHelp'],
-      [[MOD, '1…7'], 'help.switchScreen'],
+      [[MOD_KEY, '1…7'], 'help.switchScreen'],
       [['Tab'], 'help.moveFocus'],
       [['Esc'], 'help.closeDialog']
     ]
@@ -20,7 +19,7 @@ const GROUPS: { title: MessageKey; rows: [string[], MessageKey][] }[] = [
   {
     title: 'help.compose',
     rows: [
-      [[MOD, 'Enter'], 'help.submit'],
+      [[MOD_KEY, 'Enter'], 'help.submit'],
       [['/'], 'help.focusSearch']
     ]
   },

@@ -1,6 +1,8 @@
 import type { ReactElement } from 'react'
+import { Brand } from '../../components/Brand'
 import { Icon, type IconName } from '../../components/Icon'
 import { useT, type MessageKey } from '../../i18n'
+import { shortcutLabel } from '../../lib/platform'
 import { navigate, useApp, type ScreenName } from '../../store/app'
 import { useBatch } from '../../store/batch'
 import { useJobs } from '../../store/jobs'
@@ -30,15 +32,9 @@ export function Sidebar(): ReactElement {
   const active = useJobs((s) => filterCount(s.counts, 'active'))
   const attention = useJobs((s) => s.counts.needs_decision + s.counts.held)
   const batchCount = useBatch((s) => s.cards.length)
-  const mod = navigator.platform.toLowerCase().includes('mac') ? '⌘' : 'Ctrl+'
   return (
     <nav className="sidebar" aria-label={t('nav.label')}>
-      <div className="brand">
-        <span className="brand-mark" aria-hidden="true">
-          <Icon name="compose" size={15} />
-        </span>
-        <span className="brand-name">{t('app.name')}</span>
-      </div>
+      <Brand />
       <ul className="nav-list">
         {NAV_ITEMS.map((item) => {
           const badge = item.name === 'queue' ? active : item.name === 'batch' ? batchCount : 0
@@ -49,7 +45,7 @@ export function Sidebar(): ReactElement {
                 className={`nav-item ${current === item.name ? 'is-active' : ''}`}
                 aria-current={current === item.name ? 'page' : undefined}
                 data-testid={`nav-${item.name}`}
-                title={`${t(item.label)} (${mod}${item.shortcut})`}
+                title={`${t(item.label)} (${shortcutLabel(item.shortcut)})`}
                 onClick={() => navigate({ name: item.name } as Parameters<typeof navigate>[0])}
               >
                 <Icon name={item.icon} />
