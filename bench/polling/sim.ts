@@ -143,18 +143,8 @@ async function runClock(clock: FakeClock, left: () => number): Promise<void> {
 
 /** The scheduler's choice before bench/polling.ts: among due tasks, the highest chance of being finished. */
 class HighestChanceScheduler extends PollScheduler {
-  override pickBest(now: number): ReturnType<PollScheduler['pickBest']> {
-    let best: ReturnType<PollScheduler['pickBest']> = null
-    let bestScore = -1
-    for (const e of (this as unknown as { tasks: Map<string, NonNullable<ReturnType<PollScheduler['pickBest']>>> }).tasks.values()) {
-      if (e.inFlight || e.dueAt > now) continue
-      const score = this.chance(e, now)
-      if (score > bestScore) {
-        best = e
-        bestScore = score
-      }
-    }
-    return best
+  protected override score(e: Parameters<PollScheduler['chance']>[0], now: number): number {
+    return this.chance(e, now)
   }
 }
 

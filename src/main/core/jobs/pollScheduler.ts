@@ -179,13 +179,18 @@ export class PollScheduler {
     return min
   }
 
-  /** The due task expected to have been finished the longest, or null. */
+  /** How much polling this due task now is worth: the expected seconds since it finished. */
+  protected score(e: Entry, now: number): number {
+    return this.overdue(e, now)
+  }
+
+  /** The due task with the highest score, or null. */
   pickBest(now: number): Entry | null {
     let best: Entry | null = null
     let bestScore = -1
     for (const e of this.tasks.values()) {
       if (e.inFlight || e.dueAt > now) continue
-      const score = this.overdue(e, now)
+      const score = this.score(e, now)
       if (score > bestScore) {
         best = e
         bestScore = score
