@@ -10,6 +10,12 @@ const nodeBuiltins = [
   'url', 'util', 'worker_threads', 'zlib', 'v8', 'vm'
 ]
 const nodePatterns = ['node:*', ...nodeBuiltins]
+const electron = ['electron', 'electron/*', '@electron/*']
+const ui = ['react', 'react-dom', 'react/*', 'react-dom/*', 'zustand', 'zustand/*']
+/** Relative imports into the named top-level folders of src. */
+const ours = (...folders) => folders.flatMap((f) => [`**/${f}/**`, `../${f}`])
+const exact = (patterns) => patterns.map((p) => ({ ...p, caseSensitive: true }))
+const layer = (files, patterns) => ({ files: [files], rules: { 'no-restricted-imports': ['error', { patterns: exact(patterns) }] } })
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'bench/.work/**', 'coverage/**'] },
@@ -28,53 +34,36 @@ export default tseslint.config(
     files: ['test/browser/**/*.{js,mjs,ts}', 'test/browser/host/bridge.js'],
     languageOptions: { globals: { ...globals.browser, ...globals.node } }
   },
-  {
-    files: ['src/shared/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: nodePatterns, message: 'src/shared runs in every layer: no Node built-ins.' },
-          { group: ['electron', 'react', 'react-dom', 'zustand'], message: 'src/shared imports nothing platform-specific.' },
-          { group: ['**/main/**', '**/renderer/**', '**/preload/**', '**/cli/**', '../main/*', '../renderer/*', '../cli/*', '../preload/*'], message: 'src/shared imports nothing of ours outside shared.' }
-        ]
-      }]
-    }
-  },
-  {
-    // The services run in the browser test host too: no electron there either.
-    files: ['src/main/services/**/*.ts', 'src/main/securityPolicy.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['electron', 'electron/*'], message: 'Services are plain Node (they also run in the test host); the shell passes OS actions in.' },
-          { group: ['react', 'react-dom', 'zustand', '**/renderer/**', '**/preload/**', '**/cli/**'], message: 'Services import core and shared only.' }
-        ]
-      }]
-    }
-  },
-  {
-    files: ['src/main/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['electron', 'electron/*', '@electron/*'], message: 'src/main/core is plain Node: never import electron.' },
-          { group: ['react', 'react-dom', 'zustand'], message: 'src/main/core never imports UI code.' },
-          { group: ['**/renderer/**', '**/preload/**', '**/cli/**'], message: 'core may import only shared.' }
-        ]
-      }]
-    }
-  },
-  {
-    files: ['src/cli/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['electron', 'electron/*'], message: 'The CLI never imports electron.' },
-          { group: ['**/renderer/**', '**/preload/**', 'react', 'react-dom', 'zustand'], message: 'The CLI uses core and shared only.' }
-        ]
-      }]
-    }
-  },
+  // One block per top-level folder of src (docs/ARCHITECTURE.md, "Layers"), no per-file exceptions.
+  layer('src/shared/**/*.ts', [
+    { group: nodePatterns, message: 'src/shared runs in every layer: no Node built-ins.' },
+    { group: [...electron, ...ui], message: 'src/shared imports nothing platform-specific.' },
+    { group: ours('core', 'app', 'main', 'preload', 'renderer', 'cli'), message: 'src/shared imports nothing of ours outside shared.' }
+  ]),
+  layer('src/core/**/*.ts', [
+    { group: electron, message: 'src/core is plain Node: never import electron.' },
+    { group: ui, message: 'src/core never imports UI code.' },
+    { group: ours('app', 'main', 'preload', 'renderer', 'cli'), message: 'src/core imports only shared.' }
+  ]),
+  layer('src/app/**/*.ts', [
+    { group: electron, message: 'src/app is plain Node (it also runs in the browser test host); the shell passes OS actions in.' },
+    { group: ui, message: 'src/app never imports UI code.' },
+    { group: ours('main', 'preload', 'renderer', 'cli'), message: 'src/app imports core and shared only.' }
+  ]),
+  layer('src/main/**/*.ts', [
+    { group: ui, message: 'The main process never imports UI code.' },
+    { group: ours('preload', 'renderer', 'cli'), message: 'src/main imports app, core and shared only.' }
+  ]),
+  layer('src/preload/**/*.ts', [
+    { group: nodePatterns, message: 'The preload is sandboxed: no Node built-ins.' },
+    { group: ui, message: 'The preload never imports UI code.' },
+    { group: ours('core', 'app', 'main', 'renderer', 'cli'), message: 'Preload imports shared and electron only.' }
+  ]),
+  layer('src/cli/**/*.ts', [
+    { group: electron, message: 'The CLI never imports electron.' },
+    { group: ui, message: 'The CLI never imports UI code.' },
+    { group: ours('app', 'main', 'preload', 'renderer'), message: 'The CLI uses core and shared only (never the desktop app).' }
+  ]),
   {
     files: ['src/renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
@@ -83,21 +72,11 @@ export default tseslint.config(
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'warn',
       'no-restricted-imports': ['error', {
-        patterns: [
+        patterns: exact([
           { group: nodePatterns, message: 'The renderer has no Node: ask main over the IPC contract.' },
-          { group: ['electron', 'electron/*'], message: 'The renderer talks to main only through window.api.' },
-          { group: ['**/main/**', '**/cli/**', '**/preload/**', '!**/preload/api'], message: 'The renderer imports shared only (types, contract).' }
-        ]
-      }]
-    }
-  },
-  {
-    files: ['src/preload/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['**/main/**', '**/renderer/**', '**/cli/**'], message: 'Preload imports shared and electron only.' }
-        ]
+          { group: electron, message: 'The renderer talks to main only through window.api.' },
+          { group: ours('core', 'app', 'main', 'preload', 'cli'), message: 'The renderer imports shared only (types, contract).' }
+        ])
       }]
     }
   }

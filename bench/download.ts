@@ -74,7 +74,7 @@ const res = new Results('download', '1. Download throughput', 'npx tsx bench/dow
 res.describe(
   `A ${BIG / MiB} MiB file served by the fake CometAPI (its own worker thread, Node http + fs stream) over loopback from a task's signed result URL. ` +
     `${PAIRS} runs per side for 1 GiB (${RUNS} for the others), alternating (the side that goes first alternates too), \`sync\` before each run. curl: \`curl -s -o FILE URL\`, time from its own ` +
-    `\`%{time_total}\`. Ours: \`downloadFile\` (src/main/core/download) in a child process, timed around the call, which includes the final fsync curl does not do. ` +
+    `\`%{time_total}\`. Ours: \`downloadFile\` (src/core/download) in a child process, timed around the call, which includes the final fsync curl does not do. ` +
     `Peak memory: the child's VmHWM (peak resident set) after resetting it via /proc/self/clear_refs just before the download, minus its resident set at that moment.`
 )
 res.describe(
@@ -178,7 +178,7 @@ try {
   res.add(`${CONCURRENT} concurrent: peak resident memory above idle`, parMem, { target: '≤ 100 MiB', meets: (v) => v <= 100, unit: 'MiB', digits: 1, value: Math.max(...parMem) })
 
   res.note(
-    'For these figures the downloader\u2019s background flush moved from every 256 MiB to every 64 MiB (src/main/core/download/fileSink.ts), so the final fsync ' +
+    'For these figures the downloader\u2019s background flush moved from every 256 MiB to every 64 MiB (src/core/download/fileSink.ts), so the final fsync ' +
       'has less left to write: 1 GiB took a median 0.94 s before and 0.88 s after (6 runs each, same session) — a small gain, inside this VM\u2019s noise.'
   )
   const resumeShare: number[] = []

@@ -2,7 +2,7 @@
 //   npx tsx bench/ingest.ts [--quick] [--runs N] [--files N]
 //
 // What the app does when a folder of images is dropped on the batch screen and Create is pressed:
-// `inspectFiles` (src/main/services/fileInspector.ts: magic bytes and pixel size from the headers,
+// `inspectFiles` (src/app/fileInspector.ts: magic bytes and pixel size from the headers,
 // a content fingerprint for duplicates, the model's checks), then `engine.createJobs` for every
 // usable card (validation probes each image again, then one transaction writes every job before any
 // network call, then a `job.created` event per job). The engine is not started: nothing is sent.
@@ -10,9 +10,9 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { realpath, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { Engine } from '../src/main/core/engine'
-import { probeImage } from '../src/main/core/images/imageProbe'
-import { ImageTokens, inspectFiles } from '../src/main/services/fileInspector'
+import { Engine } from '../src/core/engine'
+import { probeImage } from '../src/core/images/imageProbe'
+import { ImageTokens, inspectFiles } from '../src/app/fileInspector'
 import type { JobSpec } from '../src/shared/jobs'
 import { applyDefaults } from '../src/shared/validation'
 import { solidPng } from '../test/helpers/png'
@@ -141,8 +141,8 @@ async function once(drop: DropSet, apiUrl: string, run: number): Promise<RunResu
   const dataDir = join(WORK, `ingest-data-${run}`)
   rmSync(dataDir, { recursive: true, force: true })
   const engine = new Engine({ dataDir, keys: { getKey: async () => 'sk-test-good' }, settingsOverrides: { baseUrl: apiUrl } })
-  await engine.catalog.refresh()
-  const model = engine.catalog.resolve(MODEL)
+  await engine.refreshModels({ force: true })
+  const model = engine.model(MODEL)
   if (!model) throw new Error(`${MODEL} is not in the fake catalog`)
   let events = 0
   engine.on((e) => {
@@ -162,7 +162,7 @@ async function once(drop: DropSet, apiUrl: string, run: number): Promise<RunResu
   const t2 = performance.now()
   loop.disable()
   if (!created.ok) throw new Error(`createJobs refused the batch: ${JSON.stringify(created.errors.slice(0, 3))}`)
-  const jobsInDb = (engine.db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n
+  const jobsInDb = engine.countJobs()
   await engine.close()
   rmSync(dataDir, { recursive: true, force: true })
   return {
@@ -207,7 +207,7 @@ res.add(`${drop.paths.length.toLocaleString('en')} files → ${last.cards} jobs 
   why:
     'Two steps wait on the disk one file at a time (the "where it goes" rows): fileInspector\u2019s folder walk (stat + realpath per file) and createJobs\u2019 ' +
     'validation (a header probe per image, one after another). Doing each 16 at a time, as the inspector already does for its own probes, saves the difference ' +
-    'shown there (src/main/services/fileInspector.ts collect, src/main/core/engine.ts createJobs).'
+    'shown there (src/app/fileInspector.ts collect, src/core/engine.ts createJobs).'
 })
 res.add('… of which inspecting the files (headers, fingerprints, model checks)', results.map((x) => x.inspectMs), { unit: 'ms', digits: 0 })
 res.add('… of which createJobs (validation, one transaction, events)', results.map((x) => x.createMs), { unit: 'ms', digits: 0 })

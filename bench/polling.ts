@@ -105,7 +105,7 @@ for (const sc of scenarios) {
   res.add(`Round-robin: until the last task is noticed${tag}`, rows.r.map((o) => o.makespan / 1000), { unit: 's', digits: 0 })
 }
 res.note(
-  'This work changed which due task the scheduler polls first (src/main/core/jobs/pollScheduler.ts): the one expected to have been finished the longest, ' +
+  'This work changed which due task the scheduler polls first (src/core/jobs/pollScheduler.ts): the one expected to have been finished the longest, ' +
     'E[(now − T)⁺ | unfinished when last seen], instead of the one most likely finished. With a backlog, the old rule kept serving near-certain newcomers ' +
     'while tasks that had finished earlier waited (the "before" rows). The trade: the median delay of a created batch rose (about 26 s → 40 s) while its p95 ' +
     'fell by half; request counts are unchanged. The test in test/core/pollScheduler.test.ts still holds.'

@@ -5,7 +5,7 @@
 //   resume URL PARTIAL          the first attempt is cut by the server; the second resumes it
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { downloadFile, DownloadError } from '../../src/main/core/download/downloader'
+import { downloadFile, DownloadError } from '../../src/core/download/downloader'
 import { peakRssMiB, resetPeakRss, rssMiB } from '../lib/proc'
 
 const [mode, url, path, nArg] = process.argv.slice(2)

@@ -5,9 +5,9 @@ import { msg } from '../../src/shared/messages'
 import { createHash } from 'node:crypto'
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { openDatabase } from '../../src/main/core/db/database'
-import { JobStore } from '../../src/main/core/jobs/jobStore'
-import { rowFromItem } from '../../src/main/core/library/rows'
+import { openDatabase } from '../../src/core/db/database'
+import { JobStore } from '../../src/core/jobs/jobStore'
+import { rowFromItem } from '../../src/core/library/rows'
 import type { JobState, ProviderFamily } from '../../src/shared/jobs'
 import type { LibraryItem } from '../../src/shared/library'
 import { ROOT, WORK } from './proc'
@@ -64,7 +64,7 @@ export interface StudioDbOptions {
 
 function schemaKey(o: StudioDbOptions): string {
   const h = createHash('sha256')
-  for (const f of ['src/main/core/db/migrations.ts', 'src/main/core/jobs/schema.ts', 'src/main/core/library/schema.ts', 'src/main/core/library/rows.ts', 'src/main/core/library/search.ts', 'bench/lib/fixtures.ts']) {
+  for (const f of ['src/core/db/migrations.ts', 'src/core/jobs/schema.ts', 'src/core/library/schema.ts', 'src/core/library/rows.ts', 'src/core/library/search.ts', 'bench/lib/fixtures.ts']) {
     h.update(readFileSync(join(ROOT, f)))
   }
   h.update(JSON.stringify(o))

@@ -1,8 +1,8 @@
 // The polling simulation behind bench/polling.ts: a workload of remote tasks and the policies
 // that poll them, all on a fake clock (nothing waits for real, nothing goes on the network).
-import { RequestBudget, type BudgetGrant } from '../../src/main/core/http/requestBudget'
-import { DurationModel } from '../../src/main/core/jobs/durationModel'
-import { PollScheduler } from '../../src/main/core/jobs/pollScheduler'
+import { RequestBudget, type BudgetGrant } from '../../src/core/http/requestBudget'
+import { DurationModel } from '../../src/core/jobs/durationModel'
+import { PollScheduler } from '../../src/core/jobs/pollScheduler'
 import { FakeClock } from '../../test/helpers/fakeClock'
 import { gaussian, prng } from '../lib/stats'
 
@@ -149,7 +149,7 @@ class HighestChanceScheduler extends PollScheduler {
 }
 
 /**
- * The engine's scheduler, driven the way src/main/core/jobs/poller.ts drives it.
+ * The engine's scheduler, driven the way src/core/jobs/poller.ts drives it.
  * `highestChance`: its earlier pick rule, for the before/after figure.
  */
 export async function adaptive(jobs: Job[], arrival: Arrival, t0: number, rps = BUDGET_RPS, highestChance = false): Promise<Outcome> {

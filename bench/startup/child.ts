@@ -3,7 +3,7 @@
 // bundles the main process), so no TypeScript is compiled while the clock runs.
 //   node bench/.work/startup/child.mjs DATADIR
 import { join } from 'node:path'
-import { Engine } from '../../src/main/core/engine'
+import { Engine } from '../../src/core/engine'
 
 const marks: Record<string, number> = { modulesLoaded: performance.now() }
 const dataDir = process.argv[2]

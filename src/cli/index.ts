@@ -1,11 +1,11 @@
 // `comet-video`: the same engine, database and library as the desktop app, from a terminal.
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { ApiError } from '../main/core/http/apiError'
-import { type Engine, EngineError } from '../main/core/engine'
+import { ApiError } from '../core/http/apiError'
+import { type Engine, EngineError, type EngineOptions, EnginePausedError } from '../core/engine'
 import { UsageError } from './args'
 import {
-  AuthExit, batchCommand, cancelCommand, createCommand, decideCommand, EXIT, jobsCommand, modelsCommand, retryCommand, spendCommand, waitCommand
+  batchCommand, cancelCommand, CliFailure, createCommand, decideCommand, EXIT, jobsCommand, modelsCommand, retryCommand, spendCommand, waitCommand
 } from './jobCommands'
 import { keyCommand, libraryCommand, rescanCommand } from './otherCommands'
 import { type CliIo, makeEngine, makeSecrets } from './runtime'
@@ -26,7 +26,8 @@ Usage:
   comet-video spend [--json]
   comet-video key set|status|clear      (set reads the key from standard input)
 
-Environment: COMETAPI_KEY, COMETAPI_BASE_URL, COMET_VIDEO_HOME (data folder).
+Environment: COMETAPI_KEY, COMETAPI_BASE_URL, COMET_VIDEO_HOME (data folder),
+             COMET_VIDEO_REQUESTS_PER_SECOND (request budget, default from Settings).
 Exit codes: 0 all done, 1 a job failed, 2 usage or validation error, 3 authentication error.
 `
 
@@ -49,7 +50,8 @@ const COMMANDS: Record<string, Command> = {
   spend: spendCommand
 }
 
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+/** Runs one command; `extra` engine options are for programs that embed the CLI (its tests). */
+export async function runCli(argv: string[], io: CliIo, extra?: Partial<EngineOptions>): Promise<number> {
   const [name, ...rest] = argv
   const verbose = rest.includes('--verbose')
   const args = rest.filter((a) => a !== '--verbose')
@@ -58,12 +60,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return name ? EXIT.ok : EXIT.usage
   }
   if (name === 'key') {
+    // An engine that never runs jobs: only for the base URL the key is checked against.
+    const engine = makeEngine(io, { verbose, observer: true, extra })
     try {
-      return await keyCommand(makeSecrets(io.env), io, args)
+      return await keyCommand(makeSecrets(io.env), io, args, { baseUrl: engine.settings.baseUrl, transport: extra?.transport })
     } catch (err) {
       if (!(err instanceof UsageError)) throw err
       io.stderr.write(`${err.message}\n`)
       return EXIT.usage
+    } finally {
+      await engine.close()
     }
   }
   const command = COMMANDS[name]
@@ -71,7 +77,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`Unknown command "${name}".\n\n${HELP}`)
     return EXIT.usage
   }
-  const engine = makeEngine(io, { verbose })
+  const engine = makeEngine(io, { verbose, extra })
   active = engine
   try {
     return await command(engine, io, args)
@@ -80,9 +86,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stderr.write(`${err.message}\n`)
       return EXIT.usage
     }
-    if (err instanceof AuthExit) {
+    if (err instanceof EnginePausedError) {
       io.stderr.write(`${err.message}\n`)
-      return EXIT.auth
+      return err.pause.kind === 'database' ? EXIT.failed : EXIT.auth
+    }
+    if (err instanceof CliFailure) {
+      io.stderr.write(`${err.message}\n`)
+      return EXIT.failed
     }
     if (err instanceof ApiError) {
       io.stderr.write(`${err.message}\n`)
@@ -110,7 +120,7 @@ function isMain(): boolean {
 }
 
 /** Runs the CLI in this process with its real stdio, then exits with the command's code. */
-export function main(): void {
+export function main(extra?: Partial<EngineOptions>): void {
   const io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env }
   let interrupted = false
   const onSignal = (): void => {
@@ -122,7 +132,7 @@ export function main(): void {
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
-  runCli(process.argv.slice(2), io).then(
+  runCli(process.argv.slice(2), io, extra).then(
     (code) => process.exit(code),
     (err: unknown) => {
       process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)

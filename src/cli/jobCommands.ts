@@ -1,9 +1,9 @@
 // comet-video create | batch | jobs | wait | cancel | retry | decide | models | spend
-import { readdir, stat } from 'node:fs/promises'
-import { extname, join, resolve } from 'node:path'
-import { type Engine, EngineError } from '../main/core/engine'
-import { ImageReadError, probeImage } from '../main/core/images/imageProbe'
-import type { EnginePause, JobSpec, JobState, JobView } from '../shared/jobs'
+import { resolve } from 'node:path'
+import type { Engine } from '../core/engine'
+import { scanImages } from '../core/images/imageScan'
+import type { JobSpec, JobView } from '../shared/jobs'
+import { ACCEPTED_STATES, ACTIVE_STATES, isIn, isJobState, SETTLED_STATES, type StateSet } from '../shared/jobStates'
 import type { FieldError } from '../shared/modelTypes'
 import { intArg, params, parse, str, strs, UsageError } from './args'
 import { jobJson, jobLine, printJson, ProgressReporter } from './output'
@@ -11,54 +11,34 @@ import type { CliIo } from './runtime'
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, auth: 3 } as const
 
-export class AuthExit extends Error {
-  constructor(readonly pause: EnginePause) {
-    super(pause.message)
+/** A command that could not do its work, with the sentence to print (exit 1). */
+export class CliFailure extends Error {}
+
+/** What `create`, `batch` and `retry` wait for: with --wait, settled; without, accepted by the provider (or settled). */
+const SENT: StateSet = [...ACCEPTED_STATES, ...SETTLED_STATES]
+const ONLY_COMPLETED: StateSet = ['completed']
+
+/** Runs the engine until every job is in one of `until`; rejects with EnginePausedError when the engine pauses. */
+export async function runUntil(engine: Engine, ids: string[], until: StateSet, io: CliIo, quiet: boolean): Promise<JobView[]> {
+  const progress = new ProgressReporter(io)
+  // The engine's timers never keep a process alive on their own; while the command waits, this does.
+  const keepAlive = setInterval(() => {}, 60_000)
+  try {
+    return await engine.waitFor(ids, { until, failOnPause: true, onChange: quiet ? undefined : (jobs) => progress.update(jobs) })
+  } finally {
+    clearInterval(keepAlive)
+    if (!quiet) progress.done()
   }
 }
 
-const DONE: JobState[] = ['completed', 'failed', 'canceled', 'needs_decision', 'held']
-const SENT: JobState[] = ['submitted', 'running', 'downloading', ...DONE]
-
-/** Runs the engine until every job reaches one of `until`; throws AuthExit when the key is rejected. */
-export function runUntil(engine: Engine, ids: string[], until: JobState[], io: CliIo, quiet: boolean): Promise<JobView[]> {
-  const progress = new ProgressReporter(io)
-  return new Promise((resolvePromise, reject) => {
-    const snapshot = (): JobView[] => ids.map((id) => engine.getJob(id)).filter((j): j is JobView => !!j)
-    const check = (): void => {
-      const st = engine.status()
-      if (st.paused && (st.paused.kind === 'auth' || st.paused.kind === 'no_key' || st.paused.kind === 'bad_base_url')) {
-        finish()
-        reject(new AuthExit(st.paused))
-        return
-      }
-      if (st.paused?.kind === 'database') {
-        finish()
-        reject(new EngineError(st.paused.message, 'unsupported'))
-        return
-      }
-      const jobs = snapshot()
-      if (!quiet) progress.update(jobs)
-      if (jobs.every((j) => until.includes(j.state))) {
-        finish()
-        resolvePromise(jobs)
-      }
-    }
-    const off = engine.on((e) => {
-      if ((e.type === 'job.updated' && ids.includes(e.job.id)) || e.type === 'engine.status') check()
-    })
-    const timer = setInterval(check, 500)
-    const finish = (): void => {
-      off()
-      clearInterval(timer)
-      if (!quiet) progress.done()
-    }
-    check()
-  })
+/** Exit 0 when every job ended as `wanted` says. */
+function exitFor(jobs: JobView[], wanted: StateSet): number {
+  return jobs.every((j) => isIn(wanted, j.state)) ? EXIT.ok : EXIT.failed
 }
 
-function exitFor(jobs: JobView[], wanted: JobState[]): number {
-  return jobs.every((j) => wanted.includes(j.state)) ? EXIT.ok : EXIT.failed
+/** Exit for --wait (every video made) or not (every job accepted by the provider). */
+function exitAfter(jobs: JobView[], waited: boolean): number {
+  return exitFor(jobs, waited ? ONLY_COMPLETED : ACCEPTED_STATES)
 }
 
 function printFieldErrors(io: CliIo, errors: { index: number; errors: FieldError[] }[], label: (i: number) => string): void {
@@ -66,12 +46,9 @@ function printFieldErrors(io: CliIo, errors: { index: number; errors: FieldError
 }
 
 async function ensureCatalog(engine: Engine, io: CliIo): Promise<void> {
-  if (engine.catalog.models().length) return
-  try {
-    await engine.catalog.refresh()
-  } catch (err) {
-    io.stderr.write(`Could not load the model list (${err instanceof Error ? err.message : String(err)}); using known model ids.\n`)
-  }
+  if (engine.models().length) return
+  const { problem } = await engine.refreshModels()
+  if (problem) io.stderr.write(`Could not load the model list (${problem}); using known model ids.\n`)
 }
 
 const CREATE_OPTIONS = {
@@ -124,10 +101,10 @@ async function submitOne(engine: Engine, io: CliIo, spec: JobSpec, values: Recor
     return EXIT.failed
   }
   engine.start()
-  const jobs = await runUntil(engine, [result.jobs[0].id], values.wait ? DONE : SENT, io, !!values.quiet || json)
+  const jobs = await runUntil(engine, [result.jobs[0].id], values.wait ? SETTLED_STATES : SENT, io, !!values.quiet || json)
   if (json) printJson(io, jobJson(jobs[0]))
   else io.stdout.write(`${jobLine(jobs[0])}\n`)
-  return exitFor(jobs, values.wait ? ['completed'] : SENT.filter((s) => !['failed', 'canceled', 'needs_decision', 'held'].includes(s)))
+  return exitAfter(jobs, !!values.wait)
 }
 
 export async function createCommand(engine: Engine, io: CliIo, argv: string[]): Promise<number> {
@@ -138,62 +115,29 @@ export async function createCommand(engine: Engine, io: CliIo, argv: string[]): 
   return submitOne(engine, io, spec, values)
 }
 
-const IMAGE_EXT = /\.(png|jpe?g|webp|gif|bmp)$/i
-
-/** Every file under the given paths (folders walked, hidden entries skipped), sorted. */
-async function collectFiles(paths: string[]): Promise<{ files: string[]; missing: string[] }> {
-  const files: string[] = []
-  const missing: string[] = []
-  const walk = async (p: string, depth: number): Promise<void> => {
-    let st
-    try {
-      st = await stat(p)
-    } catch {
-      missing.push(p)
-      return
-    }
-    if (st.isDirectory()) {
-      if (depth > 16) return
-      const entries = await readdir(p, { withFileTypes: true })
-      for (const e of entries.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }))) {
-        if (e.name.startsWith('.')) continue
-        await walk(join(p, e.name), depth + 1)
-      }
-    } else if (st.isFile()) files.push(p)
-  }
-  for (const p of paths) await walk(resolve(p), 0)
-  return { files, missing }
-}
-
 export async function batchCommand(engine: Engine, io: CliIo, argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, CREATE_OPTIONS)
   if (!positionals.length) throw new UsageError('batch needs at least one image file or folder.')
   const json = !!values.json
   await ensureCatalog(engine, io)
-  const { files, missing } = await collectFiles(positionals)
-  const skipped: { file: string; reason: string }[] = missing.map((file) => ({ file, reason: 'not found' }))
+  // The same walk as the app's drop: folders, symlink loops, hidden files, the file cap, duplicates.
+  const scan = await scanImages(positionals.map((p) => resolve(p)))
+  const skipped: { file: string; reason: string }[] = scan.rejected.map((r) => ({ file: r.path, reason: r.reason }))
   const specs: JobSpec[] = []
   const sources: string[] = []
-  for (const file of files) {
-    let info
-    try {
-      info = await probeImage(file)
-    } catch (err) {
-      skipped.push({ file, reason: err instanceof ImageReadError ? err.message : String(err) })
+  for (const image of scan.images) {
+    if (image.duplicateOf) {
+      skipped.push({ file: image.path, reason: `the same image as ${image.duplicateOf}` })
       continue
     }
-    if (!info.type) {
-      skipped.push({ file, reason: IMAGE_EXT.test(extname(file)) ? 'named like an image but its content is not one' : 'not an image' })
-      continue
-    }
-    const spec = specFrom(values, str(values.prompt) ?? '', [file])
+    const spec = specFrom(values, str(values.prompt) ?? '', [image.path])
     const problems = await engine.validate(spec)
     if (problems.length) {
-      skipped.push({ file, reason: problems.map((p) => p.message).join(' ') })
+      skipped.push({ file: image.path, reason: problems.map((p) => p.message).join(' ') })
       continue
     }
     specs.push(spec)
-    sources.push(file)
+    sources.push(image.path)
   }
   for (const s of skipped) io.stderr.write(`skipped ${s.file}: ${s.reason}\n`)
   if (!specs.length) {
@@ -214,16 +158,18 @@ export async function batchCommand(engine: Engine, io: CliIo, argv: string[]): P
   if (!json) io.stderr.write(`${specs.length} job(s) created${result.estimate != null ? `, estimated cost ${result.estimate.toFixed(2)}` : ''}.\n`)
   engine.start()
   const ids = result.jobs.map((j) => j.id)
-  const jobs = await runUntil(engine, ids, values.wait ? DONE : SENT, io, !!values.quiet || json)
+  const jobs = await runUntil(engine, ids, values.wait ? SETTLED_STATES : SENT, io, !!values.quiet || json)
   if (json) printJson(io, { jobs: jobs.map(jobJson), skipped })
   else for (const j of jobs) io.stdout.write(`${jobLine(j)}\n`)
-  return exitFor(jobs, values.wait ? ['completed'] : SENT.filter((s) => !['failed', 'canceled', 'needs_decision', 'held'].includes(s)))
+  return exitAfter(jobs, !!values.wait)
 }
 
 export async function jobsCommand(engine: Engine, io: CliIo, argv: string[]): Promise<number> {
   const { values } = parse(argv, { status: { type: 'string', multiple: true }, json: { type: 'boolean' }, limit: { type: 'string' } })
-  const states = strs(values.status).flatMap((s) => s.split(',')) as JobState[]
-  const jobs = engine.listJobs({ states: states.length ? states : undefined, order: 'desc', limit: intArg(values.limit, 'limit') ?? 500 })
+  const states = strs(values.status).flatMap((s) => s.split(','))
+  const unknown = states.find((s) => !isJobState(s))
+  if (unknown) throw new UsageError(`--status "${unknown}" is not a job state.`)
+  const jobs = engine.listJobs({ states: states.length ? states.filter(isJobState) : undefined, order: 'desc', limit: intArg(values.limit, 'limit') ?? 500 })
   if (values.json) printJson(io, { jobs: jobs.map(jobJson) })
   else if (!jobs.length) io.stdout.write('No jobs.\n')
   else for (const j of jobs) io.stdout.write(`${jobLine(j)}\n`)
@@ -233,13 +179,13 @@ export async function jobsCommand(engine: Engine, io: CliIo, argv: string[]): Pr
 export async function waitCommand(engine: Engine, io: CliIo, argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } })
   for (const id of positionals) if (!engine.getJob(id)) throw new UsageError(`No job with id ${id}.`)
-  const ids = positionals.length ? positionals : engine.listJobs({ states: ['queued', 'submitting', 'submitted', 'running', 'downloading'] }).map((j) => j.id)
+  const ids = positionals.length ? positionals : engine.listJobs({ states: ACTIVE_STATES }).map((j) => j.id)
   engine.start()
-  const jobs = ids.length ? await runUntil(engine, ids, DONE, io, !!values.quiet || !!values.json) : []
+  const jobs = ids.length ? await runUntil(engine, ids, SETTLED_STATES, io, !!values.quiet || !!values.json) : []
   if (values.json) printJson(io, { jobs: jobs.map(jobJson) })
   else if (!jobs.length) io.stdout.write('Nothing to wait for.\n')
   else for (const j of jobs) io.stdout.write(`${jobLine(j)}\n`)
-  return exitFor(jobs, ['completed'])
+  return exitFor(jobs, ONLY_COMPLETED)
 }
 
 export async function cancelCommand(engine: Engine, io: CliIo, argv: string[]): Promise<number> {
@@ -260,10 +206,10 @@ export async function retryCommand(engine: Engine, io: CliIo, argv: string[]): P
     return EXIT.usage
   }
   engine.start()
-  const jobs = await runUntil(engine, result.jobs.map((j) => j.id), values.wait ? DONE : SENT, io, !!values.quiet || !!values.json)
+  const jobs = await runUntil(engine, result.jobs.map((j) => j.id), values.wait ? SETTLED_STATES : SENT, io, !!values.quiet || !!values.json)
   if (values.json) printJson(io, jobJson(jobs[0]))
   else io.stdout.write(`${jobLine(jobs[0])}\n`)
-  return exitFor(jobs, values.wait ? ['completed'] : ['submitted', 'running', 'downloading', 'completed'])
+  return exitAfter(jobs, !!values.wait)
 }
 
 export async function decideCommand(engine: Engine, io: CliIo, argv: string[]): Promise<number> {
@@ -278,13 +224,9 @@ export async function decideCommand(engine: Engine, io: CliIo, argv: string[]): 
 
 export async function modelsCommand(engine: Engine, io: CliIo, argv: string[]): Promise<number> {
   const { values } = parse(argv, { json: { type: 'boolean' }, refresh: { type: 'boolean' } })
-  try {
-    if (values.refresh || engine.catalog.isStale() || !engine.catalog.models().length) await engine.catalog.refresh()
-  } catch (err) {
-    if (!engine.catalog.models().length) throw err
-    io.stderr.write(`Offline: showing the saved model list (${err instanceof Error ? err.message : String(err)}).\n`)
-  }
-  const models = engine.catalog.models()
+  const { models, problem } = await engine.refreshModels({ force: !!values.refresh })
+  if (problem && !models.length) throw new CliFailure(`Could not load the model list: ${problem}`)
+  if (problem) io.stderr.write(`Offline: showing the saved model list (${problem}).\n`)
   if (values.json) {
     printJson(io, {
       models: models.map((m) => ({ id: m.id, name: m.name, vendor: m.vendor, provider: m.family, modes: m.modes, pricing: m.pricing, upcoming: m.upcoming, available: m.available }))

@@ -1,7 +1,11 @@
 // comet-video library | rescan | key
-import type { Engine } from '../main/core/engine'
-import { libraryTrashFallback } from '../main/core/library/library'
-import { type SecretStore, SecretStoreError } from '../main/core/secrets/secretStore'
+import type { Engine } from '../core/engine'
+import { libraryTrashFallback } from '../core/library/library'
+import type { HttpTransport } from '../core/http/transport'
+import { nodeHttpTransport } from '../core/http/transport'
+import { silentLogger, systemClock } from '../core/ports'
+import { checkAndStoreKey } from '../core/secrets/keyCheck'
+import { type SecretStore, SecretStoreError } from '../core/secrets/secretStore'
 import type { LibraryItem } from '../shared/library'
 import { intArg, parse, str, strs, UsageError } from './args'
 import { EXIT } from './jobCommands'
@@ -74,17 +78,18 @@ async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
   return Buffer.concat(chunks).toString('utf8')
 }
 
-export async function keyCommand(secrets: SecretStore, io: CliIo, argv: string[]): Promise<number> {
+export async function keyCommand(secrets: SecretStore, io: CliIo, argv: string[], net: { baseUrl: string; transport?: HttpTransport }): Promise<number> {
   const { values, positionals } = parse(argv, { json: { type: 'boolean' } })
   const action = positionals[0]
   try {
     if (action === 'set') {
       if (positionals.length > 1) throw new UsageError('The key is read from standard input, never from the command line (it would stay in your shell history). Example: comet-video key set < key.txt')
       if (io.stdin.isTTY) io.stderr.write('Paste your CometAPI key and press Enter, then Ctrl-D:\n')
-      const status = await secrets.setKey(await readStdin(io.stdin))
-      if (values.json) printJson(io, status)
-      else io.stdout.write(`Key saved in the ${status.storage === 'keychain' ? 'OS keychain' : status.storage} (…${status.last4}).\n`)
-      return EXIT.ok
+      // Checked against the API first, as the app does: a mistyped or revoked key is not stored.
+      const result = await checkAndStoreKey(await readStdin(io.stdin), secrets, { baseUrl: net.baseUrl, transport: net.transport ?? nodeHttpTransport, clock: systemClock, logger: silentLogger })
+      if (values.json) printJson(io, { ...result.status, ok: result.ok, verified: result.verified, message: result.message })
+      else (result.ok ? io.stdout : io.stderr).write(`${result.message}\n`)
+      return result.ok ? EXIT.ok : EXIT.auth
     }
     if (action === 'clear') {
       const status = await secrets.clearKey()

@@ -1,6 +1,7 @@
 // What the CLI prints: one JSON document with --json, readable lines otherwise, and progress on
 // stderr (a live line on a terminal, a line per change otherwise).
 import type { JobView } from '../shared/jobs'
+import { ACTIVE_STATES, isIn, POLLED_STATES } from '../shared/jobStates'
 import type { CliIo } from './runtime'
 
 export interface JobJson {
@@ -49,7 +50,7 @@ function truncate(s: string, n: number): string {
 }
 
 export function jobLine(j: JobView): string {
-  const pct = j.state === 'downloading' && j.downloadTotal ? ` ${Math.floor((100 * j.downloadedBytes) / j.downloadTotal)}% downloaded` : j.progress != null && ['submitted', 'running'].includes(j.state) ? ` ${j.progress}%` : ''
+  const pct = j.state === 'downloading' && j.downloadTotal ? ` ${Math.floor((100 * j.downloadedBytes) / j.downloadTotal)}% downloaded` : j.progress != null && isIn(POLLED_STATES, j.state) ? ` ${j.progress}%` : ''
   const tail = j.state === 'completed' && j.file ? `  → ${j.file}` : j.error ? `  ✗ ${j.error.message}` : j.note ? `  (${j.note})` : ''
   return `${j.id}  ${j.model.padEnd(22)} ${j.state.padEnd(14)}${pct}  “${truncate(j.spec.prompt, 40)}”${tail}`
 }
@@ -70,7 +71,7 @@ export class ProgressReporter {
       const counts = new Map<string, number>()
       for (const j of jobs) counts.set(j.state, (counts.get(j.state) ?? 0) + 1)
       const parts = [...counts.entries()].map(([s, n]) => `${n} ${s}`)
-      const active = jobs.find((j) => ['running', 'downloading', 'submitted'].includes(j.state))
+      const active = jobs.find((j) => isIn(ACTIVE_STATES, j.state))
       const detail = active ? ` · ${jobLine(active).slice(0, 60)}` : ''
       const width = this.io.stderr.columns ?? 100
       this.io.stderr.write(`\r\x1b[2K${`${jobs.length} job(s): ${parts.join(', ')}${detail}`.slice(0, width - 1)}`)

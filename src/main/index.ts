@@ -4,16 +4,17 @@ import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, shell } fr
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { EVENT_CHANNELS, INVOKE_CHANNELS, wireName } from '../shared/ipc/contract'
-import { defaultLibraryDir } from './core/paths'
-import type { Logger } from './core/ports'
-import { keytarBackend, SecretStore } from './core/secrets/secretStore'
+import { msg } from '../shared/messages'
+import { defaultLibraryDir } from '../core/paths'
+import type { Logger } from '../core/ports'
+import { keytarBackend, SecretStore } from '../core/secrets/secretStore'
 import { safeStorageBackend } from './safeStorageBackend'
 import { hardenSession, hardenWindow } from './security'
-import { isSafeExternalUrl, isTrustedSender, secureWebPreferences } from './securityPolicy'
-import { dispatch } from './services/dispatch'
-import { createHandlers } from './services/handlers'
-import { serveMedia } from './services/mediaServer'
-import { Studio } from './services/studio'
+import { isSafeExternalUrl, isTrustedSender, secureWebPreferences } from '../app/securityPolicy'
+import { dispatch, wireError } from '../app/dispatch'
+import { createHandlers } from '../app/handlers'
+import { serveMedia } from '../app/mediaServer'
+import { Studio } from '../app/studio'
 import { loadWindowState, trackWindowState } from './windowState'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
@@ -93,7 +94,6 @@ if (!app.requestSingleInstanceLock()) {
       version: app.getVersion(),
       platform: process.platform,
       systemLocale: app.getLocale(),
-      testHost: false,
       logger,
       shell: {
         openPath: async (p) => (await shell.openPath(p)) === '',
@@ -128,7 +128,7 @@ if (!app.requestSingleInstanceLock()) {
         // Only our own page, in our own window's main frame, may call.
         const frame = event.senderFrame
         if (!win || !isTrustedSender({ frameUrl: frame?.url, isMainFrame: !!frame && frame === win.webContents.mainFrame, appUrl: appUrl() })) {
-          return { ok: false, error: { code: 'forbidden', message: 'Refused: not the app window.' } }
+          return { ok: false, error: wireError('forbidden', msg('ipc.forbidden')) }
         }
         return dispatch(handlers, channel, payload, logger)
       })

@@ -1,7 +1,7 @@
 // Where no OS keychain exists, Electron's safeStorage encrypts the key into a file in userData.
 import { safeStorage } from 'electron'
 import { readFile, rename, rm, writeFile } from 'node:fs/promises'
-import type { SecretBackend } from './core/secrets/secretStore'
+import type { SecretBackend } from '../core/secrets/secretStore'
 
 export function safeStorageBackend(file: string): SecretBackend {
   return {

@@ -1,7 +1,7 @@
 // Wires the security policy into Electron: CSP on every response, permissions denied but for the
 // few the app uses, no navigation, no new windows (http(s) links open in the browser).
 import { type BrowserWindow, session, shell } from 'electron'
-import { CONTENT_SECURITY_POLICY, isAllowedPermission, isAppUrl, isSafeExternalUrl } from './securityPolicy'
+import { CONTENT_SECURITY_POLICY, isAllowedPermission, isAppUrl, isSafeExternalUrl } from '../app/securityPolicy'
 
 export function hardenSession(): void {
   const ses = session.defaultSession

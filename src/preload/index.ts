@@ -22,7 +22,8 @@ const api: StudioApi = {
       ipcRenderer.removeListener(wireName(event), wrapped)
     }
   },
-  pathForFile: (file) => webUtils.getPathForFile(file),
+  // Only a real File of a drop has a path; anything else the page passes gets none.
+  pathForFile: (file) => (file instanceof File ? webUtils.getPathForFile(file) : ''),
   // media://library/<file>, media://poster/<id>, media://image/<token>
   mediaBase: 'media:/'
 }

@@ -1,28 +1,13 @@
 // Job vocabulary shared by the engine, the IPC contract, the renderer and the CLI.
 
-/** The four API families of ARCHITECTURE.md; each has one adapter in src/main/core/adapters. */
+/** The four API families of ARCHITECTURE.md; each has one adapter in src/core/adapters. */
 export type ProviderFamily = 'openai-videos' | 'runway' | 'kling' | 'xai'
 
 export const PROVIDER_FAMILIES: readonly ProviderFamily[] = ['openai-videos', 'runway', 'kling', 'xai']
 
-export type JobState =
-  | 'held' // persisted but waiting for the user to confirm spending above the budget cap
-  | 'queued'
-  | 'submitting' // a create request may be in flight; outcome unknown until its answer is recorded
-  | 'submitted'
-  | 'running'
-  | 'downloading'
-  | 'completed'
-  | 'failed'
-  | 'canceled'
-  | 'needs_decision' // the create's outcome is unknown and cannot be looked up: the user decides
-
-export const TERMINAL_STATES: readonly JobState[] = ['completed', 'failed', 'canceled']
-export const ACTIVE_STATES: readonly JobState[] = ['queued', 'submitting', 'submitted', 'running', 'downloading']
-
-export function isTerminal(state: JobState): boolean {
-  return TERMINAL_STATES.includes(state)
-}
+export type { JobState } from './jobStates'
+import type { JobState, StateSet } from './jobStates'
+import type { FieldError } from './modelTypes'
 
 export type GenerationMode = 'text-to-video' | 'image-to-video'
 
@@ -124,11 +109,6 @@ export interface JobView {
   etaAt: number | null
 }
 
-export interface JobPatch {
-  id: string
-  changes: Partial<JobView>
-}
-
 export type EngineEvent =
   | { type: 'job.created'; job: JobView }
   | { type: 'job.updated'; job: JobView }
@@ -137,13 +117,15 @@ export type EngineEvent =
   | { type: 'catalog.changed' }
   | { type: 'spend.changed' }
   | { type: 'engine.status'; status: EngineStatus }
-  | { type: 'log'; level: 'debug' | 'info' | 'warn' | 'error'; message: string; jobId?: string }
 
 /** A problem that stops all new work until the user acts (a rejected key, a wrong base URL). */
 export interface EnginePause {
   /** `database`: the database file vanished under the running app; a restart clears it. */
   kind: 'auth' | 'bad_base_url' | 'no_key' | 'database'
+  /** English text (CLI, logs); the renderer says it by `code` and `params`. */
   message: string
+  code: string
+  params: Record<string, string | number>
   since: number
 }
 
@@ -153,3 +135,18 @@ export interface EngineStatus {
   paused: EnginePause | null
   counts: Partial<Record<JobState, number>>
 }
+
+/** Which jobs to list: newest or oldest first, optionally by state, batch or id, a page at a time. */
+export interface JobQuery {
+  states?: StateSet
+  batchId?: string
+  ids?: string[]
+  limit?: number
+  offset?: number
+  order?: 'asc' | 'desc'
+}
+
+/** The answer to creating jobs: all were written (maybe held above the daily cap), or none and why. */
+export type CreateJobsReply =
+  | { ok: true; jobs: JobView[]; held: boolean; estimate: number | null; note: string | null }
+  | { ok: false; errors: { index: number; errors: FieldError[] }[] }

@@ -17,7 +17,10 @@ export interface KeyTestResult {
   ok: boolean
   /** False when the key was saved without being checked (CometAPI could not be reached). */
   verified: boolean
-  /** Plain sentence: what happened and what to do. */
+  /** Plain sentence: what happened and what to do (English). */
   message: string
+  /** The sentence as a code and parameters (shared/messages.ts), for translation. */
+  code: string | null
+  params: Record<string, string | number> | null
   status: KeyStatus
 }

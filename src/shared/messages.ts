@@ -65,6 +65,50 @@ export const MESSAGES = {
   'download.interrupted': 'Download interrupted ({detail}); resuming in {seconds} s.',
   'download.failed': '{detail}',
 
+  // The API key
+  'key.empty': 'The key is empty. Paste the key from https://www.cometapi.com/console/token.',
+  'key.spaces': 'The key contains spaces or line breaks inside it. Paste only the key itself (it looks like sk-…).',
+  'key.control': 'The key contains invisible control characters. Copy it again from the CometAPI console.',
+  'key.short': 'That key is too short to be a CometAPI key. Copy the whole key from the console.',
+  'key.saved.keychain': 'Key …{last4} saved in the OS keychain.{?unchecked It could not be checked now ({unchecked}); it will be used as soon as CometAPI answers.}',
+  'key.saved.encrypted-file': 'Key …{last4} saved in an encrypted file (no OS keychain is available).{?unchecked It could not be checked now ({unchecked}); it will be used as soon as CometAPI answers.}',
+  'key.saved.env': 'Key …{last4} saved; COMETAPI_KEY is set and is used first.{?unchecked It could not be checked now ({unchecked}); it will be used as soon as CometAPI answers.}',
+  'key.storeFailed': 'Could not save the key: {detail}',
+  'key.problem': '{detail}',
+
+  // The engine paused
+  'pause.databaseDeleted': 'The app’s database file (studio.db) was deleted while the app was running. It has been written back from the copy still open; new jobs wait until you restart Comet Video Studio. Nothing was lost, and your videos are safe in the library folder.',
+  'pause.databaseReplaced': 'The app’s database file (studio.db) was replaced while the app was running. New jobs wait: restart Comet Video Studio to use the new file. Your videos are safe in the library folder.',
+
+  // Requests from the app that cannot be done
+  'ui.noFinishedVideo': 'This job has no finished video yet.',
+  'ui.videoGone': 'That video is no longer in the library.',
+  'ui.imageNotChosen': 'The image {name} was not chosen in the app; drop or pick it again.',
+  'ui.fixedUnreadable': 'The fixed image could not be read back; try again.',
+  'ui.onlyWebLinks': 'Only web links (http/https) can be opened.',
+  'job.notFound': 'No job with id {id}.',
+  'job.cannotCancel': 'This job has already ended ({state}).',
+  'job.notRetryable': 'Only a failed, canceled or undecided job can be retried.',
+  'job.remixNotFinished': 'Only a finished video can be remixed.',
+  'job.noRemix': '{model} cannot remix videos.',
+  'job.notUndecided': 'This job is not waiting for a decision.',
+  'library.badName': '"{name}" is not a valid library file name.',
+  'library.outside': '"{name}" is not inside the library folder.',
+  'library.missingFile': 'The downloaded file is missing; download the video again.',
+  'library.sizeMismatch': 'The downloaded file has {actual} bytes but {expected} were expected; download it again.',
+  'library.gone': 'This video is no longer in the library.',
+  'move.sizeDiffers': 'Copying {file} did not produce the same size; it was left where it was.',
+  'move.same': 'That is already the library folder.',
+  'move.insideCurrent': 'The new folder is inside the current library folder; pick a folder outside it.',
+  'move.containsCurrent': 'The current library folder is inside the new one; pick another folder.',
+  'move.done': 'Moved {moved} file(s) to {to}.{?skipped {skipped} file(s) were left in the old folder because the new one already had files with those names.}',
+  'move.failed': 'Could not move the library: {detail}. Nothing was lost; the library stays at {from}.',
+  'ipc.forbidden': 'Refused: not the app window.',
+  'ipc.unknownChannel': 'Unknown request.',
+  'ipc.invalid': 'Invalid request for {channel}{?field ({field})}: {detail}.',
+  'ipc.busy': 'Another program is holding the app’s database locked, so this could not be saved. Nothing was lost; try again in a moment.',
+  'ipc.internal': 'Something went wrong ({detail}). Your jobs and videos are safe; try again.',
+
   // Actions
   'cancel.notBilled': 'Canceled before it was sent: nothing was billed.',
   'cancel.mayBill': 'Stopped watching this job. CometAPI cannot cancel a video task, so the provider may still finish it and bill you.',
@@ -102,4 +146,12 @@ export function english(code: MessageCode, params: MessageParams = {}): string {
 /** A message with its English text. */
 export function msg(code: MessageCode, params: MessageParams = {}): Message {
   return { code, params, text: english(code, params) }
+}
+
+/** An error whose message is a sentence for the person, with its code for translation. */
+export class SentenceError extends Error {
+  constructor(readonly sentence: Message) {
+    super(sentence.text)
+    this.name = 'SentenceError'
+  }
 }

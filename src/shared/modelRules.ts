@@ -243,6 +243,9 @@ const FAMILY_DEFAULTS: Record<ProviderFamily, ModelRules> = {
   xai: xai('xai-default')
 }
 
+// Node and every browser have it; src/shared is compiled without either environment's types.
+declare function structuredClone<T>(value: T): T
+
 /** The rules for a model id sent through `family`. A known id only counts when its family matches. */
 export function rulesForModel(modelId: string, family: ProviderFamily): ModelRules {
   const id = modelId.trim().toLowerCase()

@@ -1,8 +1,8 @@
 // Reads test/fixtures/cometapi/fixtures.json and the tiny images beside it for the adapter tests.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { loadImage } from '../../src/main/core/images/imageProbe'
-import type { LoadedImage } from '../../src/main/core/adapters/types'
+import { loadImage } from '../../src/core/images/imageProbe'
+import type { LoadedImage } from '../../src/core/adapters/types'
 
 const all: unknown = JSON.parse(readFileSync(join(__dirname, '../fixtures/cometapi/fixtures.json'), 'utf8'))
 

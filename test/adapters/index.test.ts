@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { adapterFor, familyForEndpointPath, familyForModelId } from '../../src/main/core/adapters/index'
+import { adapterFor, familyForEndpointPath, familyForModelId } from '../../src/core/adapters/index'
 import { PROVIDER_FAMILIES } from '../../src/shared/jobs'
 import { fx } from './fixtures'
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { klingAdapter as a, klingAction } from '../../src/main/core/adapters/kling'
-import { AdapterError } from '../../src/main/core/adapters/types'
+import { klingAdapter as a, klingAction } from '../../src/core/adapters/kling'
+import { AdapterError } from '../../src/core/adapters/types'
 import type { JobSpec } from '../../src/shared/jobs'
 import { rulesForModel } from '../../src/shared/modelRules'
 import { STATE_OF_KEY, bodies, copy, fx, fxRecord, loaded } from './fixtures'

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { openaiVideosAdapter as a } from '../../src/main/core/adapters/openaiVideos'
-import { AdapterError } from '../../src/main/core/adapters/types'
+import { openaiVideosAdapter as a } from '../../src/core/adapters/openaiVideos'
+import { AdapterError } from '../../src/core/adapters/types'
 import type { JobSpec } from '../../src/shared/jobs'
 import { rulesForModel } from '../../src/shared/modelRules'
 import { join } from 'node:path'
-import { probeImage } from '../../src/main/core/images/imageProbe'
+import { probeImage } from '../../src/core/images/imageProbe'
 import { STATE_OF_KEY, bodies, copy, fx, fxRecord, loaded } from './fixtures'
 
 const ctx = { externalId: 'job-1', images: [] }

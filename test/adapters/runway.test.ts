@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { RUNWAY_VERSION, runwayAdapter as a } from '../../src/main/core/adapters/runway'
-import { AdapterError } from '../../src/main/core/adapters/types'
+import { RUNWAY_VERSION, runwayAdapter as a } from '../../src/core/adapters/runway'
+import { AdapterError } from '../../src/core/adapters/types'
 import { rulesForModel } from '../../src/shared/modelRules'
 import { STATE_OF_KEY, bodies, copy, fx, fxRecord, loaded } from './fixtures'
 

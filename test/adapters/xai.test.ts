@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { AdapterError } from '../../src/main/core/adapters/types'
-import { xaiAdapter as a } from '../../src/main/core/adapters/xai'
+import { AdapterError } from '../../src/core/adapters/types'
+import { xaiAdapter as a } from '../../src/core/adapters/xai'
 import { rulesForModel } from '../../src/shared/modelRules'
 import { STATE_OF_KEY, bodies, copy, fx, fxRecord, loaded } from './fixtures'
 

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { PRODUCT_NAME } from '../../src/main/core/paths'
+import { PRODUCT_NAME } from '../../src/core/paths'
 import { parseImageHeader } from '../../src/shared/imageHeader'
 
 const ROOT = join(import.meta.dirname, '../..')

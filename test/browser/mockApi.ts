@@ -52,9 +52,9 @@ export function createMockApi(params = new URLSearchParams(location.search)): St
     return {
       role: 'owner',
       paused: paused
-        ? { kind: paused, message: paused === 'auth' ? 'CometAPI answered 401 for your key. Replace it in Settings; your jobs will continue.' : 'The server at the base URL answered with a web page instead of JSON. Check the address in Settings.', since: now - 60_000 }
+        ? { kind: paused, message: paused === 'auth' ? 'CometAPI answered 401 for your key. Replace it in Settings; your jobs will continue.' : 'The server at the base URL answered with a web page instead of JSON. Check the address in Settings.', code: paused === 'auth' ? 'api.auth' : 'api.html', params: paused === 'auth' ? {} : { baseUrl: 'https://api.cometapi.com', path: '/v1/videos' }, since: now - 60_000 }
         : !key.set
-          ? { kind: 'no_key', message: 'Add your CometAPI key to start generating.', since: now }
+          ? { kind: 'no_key', message: 'Add your CometAPI key to start generating.', code: 'api.noKey', params: {}, since: now }
           : null,
       counts
     }
@@ -173,15 +173,15 @@ export function createMockApi(params = new URLSearchParams(location.search)): St
   }
 
   const handlers: { [C in InvokeChannel]: Handler<C> } = {
-    'app.info': (): AppInfo => ({ version: '0.1.0', platform: 'darwin', dataDir: '/Users/demo/Library/Application Support/Comet Video Studio', libraryDir: settings.libraryDir, systemLocale: params.get('locale') ?? navigator.language, testHost: true }),
+    'app.info': (): AppInfo => ({ version: '0.1.0', platform: 'darwin', dataDir: '/Users/demo/Library/Application Support/Comet Video Studio', libraryDir: settings.libraryDir, systemLocale: params.get('locale') ?? navigator.language }),
     'key.status': () => key,
     'key.set': async ({ key: k }) => {
       await delay(700)
-      if (/\s/.test(k)) return { ok: false, verified: false, message: 'The key contains a space or line break. Copy it again without the surrounding spaces.', status: key }
-      if (!k.startsWith('sk-') || k.length < 20) return { ok: false, verified: true, message: 'CometAPI rejected this key (401 Unauthorized). Check that you copied the whole key from cometapi.com/console/token.', status: key }
+      if (/\s/.test(k)) return { ok: false, verified: false, message: 'The key contains a space or line break. Copy it again without the surrounding spaces.', code: null, params: null, status: key }
+      if (!k.startsWith('sk-') || k.length < 20) return { ok: false, verified: true, message: 'CometAPI rejected this key (401 Unauthorized). Check that you copied the whole key from cometapi.com/console/token.', code: null, params: null, status: key }
       key = { set: true, source: 'keychain', storage: 'keychain', last4: k.slice(-4), problem: null }
       emit('engine.status', engine())
-      return { ok: true, verified: true, message: 'The key works.', status: key }
+      return { ok: true, verified: true, message: 'The key works.', code: null, params: null, status: key }
     },
     'key.clear': () => {
       key = { set: false, source: null, storage: 'keychain', last4: null, problem: null }
@@ -362,7 +362,7 @@ export function createMockApi(params = new URLSearchParams(location.search)): St
     'settings.moveLibrary': async ({ to }) => {
       await delay(1500)
       settings = { ...settings, libraryDir: to }
-      return { ok: true, moved: library.size, message: `Moved ${library.size} videos to ${to}.`, settings }
+      return { ok: true, moved: library.size, message: `Moved ${library.size} file(s) to ${to}.`, code: 'move.done', params: { moved: library.size, to, skipped: '' }, settings }
     },
     'shell.openExternal': () => true
   }

@@ -27,7 +27,7 @@ describe.skipIf(skip)('screens and languages', () => {
       ]
     })
     if (!r.ok) throw new Error(JSON.stringify(r.errors))
-    await host.studio.engine.waitFor(r.jobs.map((j) => j.id), AbortSignal.timeout(20_000))
+    await host.studio.engine.waitFor(r.jobs.map((j) => j.id), { signal: AbortSignal.timeout(20_000) })
     const b = await launch()
     closeBrowser = b.close
     page = await b.browser.newPage({ viewport: { width: 1280, height: 800 } })

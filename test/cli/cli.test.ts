@@ -1,7 +1,8 @@
 // `comet-video` end to end: a real process against the fake CometAPI over loopback, including
 // being killed with SIGKILL mid-poll and mid-download and finishing with `comet-video wait`.
 import Database from 'better-sqlite3'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -129,7 +130,7 @@ describe('comet-video', () => {
     expect(out.jobs.every((j: { status: string }) => j.status === 'completed')).toBe(true)
     const skipped = Object.fromEntries(out.skipped.map((s: { file: string; reason: string }) => [s.file.split('/').pop(), s.reason]))
     expect(skipped['fake.png']).toMatch(/not one/)
-    expect(skipped['notes.txt']).toMatch(/not an image/)
+    expect(skipped['notes.txt']).toMatch(/^Not an image\.$/)
     expect(skipped['tiny.png']).toMatch(/100x100.*300x300/)
   })
 
@@ -177,5 +178,46 @@ describe('comet-video', () => {
     const status = await runCli(['key', 'status'], cliEnv(home, fake.url))
     expect(status.code).toBe(0)
     expect(status.stdout).toMatch(/…good/)
+  })
+
+  it('`key set` checks the key against the API first, as the app does: a rejected key is not stored', async () => {
+    home = newHome()
+    const env = cliEnv(home, fake.url, { COMETAPI_KEY: '' })
+    const before = fake.log.length
+    const set = await runCli(['key', 'set'], env, 'sk-not-a-real-key-0000\n')
+    expect(set.code).toBe(3)
+    expect(set.stderr).toMatch(/did not accept the API key \(401\)/)
+    expect(set.stderr + set.stdout).not.toMatch(/sk-not-a-real-key/)
+    // The check is one authenticated call to the base URL.
+    expect(fake.log.slice(before).some((e) => e.path === '/v1/models')).toBe(true)
+    const status = await runCli(['key', 'status'], env)
+    expect(status.stdout).toMatch(/No key set/)
+  })
+
+  it('batch walks folders like the app does: the same image twice and a symlink loop are handled', async () => {
+    home = newHome()
+    const dir = join(home, 'drop')
+    mkdirSync(join(dir, 'sub'), { recursive: true })
+    copyFileSync(join(FIXTURES, 'images/solid-1280x720.png'), join(dir, 'a.png'))
+    copyFileSync(join(FIXTURES, 'images/solid-1280x720.png'), join(dir, 'sub/a-copy.png'))
+    symlinkSync(dir, join(dir, 'sub/loop'))
+    const r = await runCli(['batch', '--model', 'kling-v2-6', '--prompt', 'cli dedupe', '--seconds', '5', dir, '--wait', '--json'], cliEnv(home, fake.url))
+    expect(r.code).toBe(0)
+    const out = JSON.parse(r.stdout)
+    expect(out.jobs).toHaveLength(1)
+    expect(out.skipped).toEqual([{ file: join(dir, 'sub/a-copy.png'), reason: `the same image as ${join(dir, 'a.png')}` }])
+    expect(fake.createCountsByPrompt().get('cli dedupe')).toBe(1)
+  })
+
+  it('the installed entry point runs the CLI', async () => {
+    home = newHome()
+    const help = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, [join(import.meta.dirname, '../../bin/comet-video.js'), 'help'], { env: cliEnv(home, fake.url) })
+      let out = ''
+      child.stdout.on('data', (d) => (out += d))
+      child.on('close', (code) => resolve({ code, out }))
+    })
+    expect(help.code).toBe(0)
+    expect(help.out).toMatch(/^comet-video — generate videos/)
   })
 })

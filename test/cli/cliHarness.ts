@@ -1,8 +1,9 @@
-// Runs `comet-video` as a real child process against the fake CometAPI.
+// Runs `comet-video` as a real child process against the fake CometAPI (through testEntry.mjs,
+// which gives it short waits; everything else is the real CLI).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 
-export const BIN = join(import.meta.dirname, '../../bin/comet-video.js')
+export const BIN = join(import.meta.dirname, 'testEntry.mjs')
 
 export interface CliResult {
   code: number | null
@@ -18,8 +19,8 @@ export function cliEnv(home: string, apiUrl: string, extra: Record<string, strin
     COMET_VIDEO_HOME: home,
     COMETAPI_BASE_URL: apiUrl,
     COMETAPI_KEY: 'sk-test-good',
-    COMET_VIDEO_PRIOR_SECONDS: '0.5',
-    COMET_VIDEO_BACKOFF_SCALE: '0.1',
+    CVS_TEST_PRIOR_SECONDS: '0.5',
+    CVS_TEST_WAIT_SCALE: '0.1',
     NO_COLOR: '1',
     ...extra
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AimdLimiter, LimiterPair } from '../../src/main/core/jobs/aimdLimiter'
+import { AimdLimiter, LimiterPair } from '../../src/core/jobs/aimdLimiter'
 
 describe('AimdLimiter', () => {
   it('halves on 429 and recovers one slot per window of successes', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { ApiError, classifyHttpFailure, classifyMalformed, classifyTransportError, redact } from '../../src/main/core/http/apiError'
-import { TransportError } from '../../src/main/core/http/transport'
+import { ApiError, classifyHttpFailure, classifyMalformed, classifyTransportError, redact } from '../../src/core/http/apiError'
+import { TransportError } from '../../src/core/http/transport'
 
 const fixtures = JSON.parse(readFileSync(new URL('../fixtures/cometapi/fixtures.json', import.meta.url), 'utf8'))
 const cases = fixtures.errors.cases as Record<string, { status: number; body?: unknown; body_text?: string; headers?: Record<string, string>; retry: boolean }>

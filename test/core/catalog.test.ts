@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { Catalog, decodeEndpoints, parseCatalog } from '../../src/main/core/catalog/catalog'
-import { CometClient } from '../../src/main/core/http/cometClient'
-import { RequestBudget } from '../../src/main/core/http/requestBudget'
-import type { HttpTransport } from '../../src/main/core/http/transport'
-import { silentLogger, systemClock } from '../../src/main/core/ports'
+import { Catalog, decodeEndpoints, parseCatalog } from '../../src/core/catalog/catalog'
+import { CometClient } from '../../src/core/http/cometClient'
+import { RequestBudget } from '../../src/core/http/requestBudget'
+import type { HttpTransport } from '../../src/core/http/transport'
+import { silentLogger, systemClock } from '../../src/core/ports'
 
 const fixtures = JSON.parse(readFileSync(new URL('../fixtures/cometapi/fixtures.json', import.meta.url), 'utf8'))
 
@@ -80,7 +80,7 @@ describe('Catalog cache', () => {
     await a.refresh()
     expect(a.models()).toHaveLength(2)
     const offline: HttpTransport = async () => {
-      throw new (await import('../../src/main/core/http/transport')).TransportError('down', 'refused', false)
+      throw new (await import('../../src/core/http/transport')).TransportError('down', 'refused', false)
     }
     const b = new Catalog({ client: client(offline), cacheFile, clock: systemClock, logger: silentLogger })
     expect(b.models().map((m) => m.id)).toContain('sora-2')

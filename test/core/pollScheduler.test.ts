@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { RequestBudget } from '../../src/main/core/http/requestBudget'
-import { DurationModel, lnCdf, lnQuantile, normalCdf, normalQuantile } from '../../src/main/core/jobs/durationModel'
-import { PollScheduler } from '../../src/main/core/jobs/pollScheduler'
+import { RequestBudget } from '../../src/core/http/requestBudget'
+import { DurationModel, lnCdf, lnQuantile, normalCdf, normalQuantile } from '../../src/core/jobs/durationModel'
+import { PollScheduler } from '../../src/core/jobs/pollScheduler'
 import { FakeClock } from '../helpers/fakeClock'
 
 describe('duration model', () => {

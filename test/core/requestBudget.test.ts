@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { RequestBudget } from '../../src/main/core/http/requestBudget'
+import { RequestBudget } from '../../src/core/http/requestBudget'
 import { FakeClock } from '../helpers/fakeClock'
 
 describe('RequestBudget', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { explainKeychainError, keytarBackend, normalizeKey, SecretStore, SecretStoreError, type SecretBackend } from '../../src/main/core/secrets/secretStore'
+import { explainKeychainError, keytarBackend, normalizeKey, SecretStore, SecretStoreError, type SecretBackend } from '../../src/core/secrets/secretStore'
 
 function memoryBackend(kind: SecretBackend['kind'], problem: string | null = null): SecretBackend & { value: string | null } {
   const b = {

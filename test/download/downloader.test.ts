@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { DownloadError, downloadFile, sniffContainer, type DownloadRequest } from '../../src/main/core/download/downloader'
+import { DownloadError, downloadFile, sniffContainer, type DownloadRequest } from '../../src/core/download/downloader'
 import { RangeServer, fakeMp4 } from './rangeServer'
 
 const SIZE = 4 * 1024 * 1024 + 123

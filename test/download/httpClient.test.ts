@@ -1,7 +1,7 @@
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ChunkedDecoder } from '../../src/main/core/download/chunked'
-import { openResponse, type Response } from '../../src/main/core/download/httpClient'
+import { ChunkedDecoder } from '../../src/core/download/chunked'
+import { openResponse, type Response } from '../../src/core/download/httpClient'
 import { RangeServer, fakeMp4 } from './rangeServer'
 
 const body = fakeMp4(3 * 1024 * 1024 + 7)

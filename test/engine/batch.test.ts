@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { Engine } from '../../src/main/core/engine'
+import { Engine } from '../../src/core/engine'
 import type { JobSpec } from '../../src/shared/jobs'
 import type { FakeCometApi } from '../fake-cometapi/server'
 import { startFakeInWorker } from '../fake-cometapi/worker'
@@ -117,7 +117,7 @@ describe('cancel, hold and spend', () => {
     h.engine.updateSettings({ dailyBudget: 0.5 })
     h.engine.start()
     // sora-2 costs 0.08/s in the fake catalog → 4 s = 0.32 each; three of them exceed a cap of 0.5.
-    await h.engine.catalog.refresh()
+    await h.engine.refreshModels({ force: true })
     const specs: JobSpec[] = [0, 1, 2].map((i) => ({ model: 'sora-2', prompt: `held ${i}`, seconds: 4, size: '1280x720' }))
     const r = await h.engine.createJobs({ specs })
     if (!r.ok) throw new Error('create')

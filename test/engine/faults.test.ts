@@ -60,16 +60,15 @@ describe('create faults', () => {
     const [job] = await settle(h.engine, [id])
     expect(job.error?.kind).toBe('model_unavailable')
     expect(job.error?.message).toMatch(/not available.*Choose another model/)
-    expect(h.engine.catalog.resolve('sora-2')?.available).toBe(false)
+    expect(h.engine.model('sora-2')?.available).toBe(false)
     expect(await h.engine.validate(sora('next'))).toEqual([expect.objectContaining({ code: 'model.unavailable' })])
   })
 
   it('never re-sends a create whose answer was lost: a /v1/videos job waits for the user', async () => {
     h = await harness()
     h.fake.injectOnce({ kind: 'create', fault: 'create-then-timeout' })
-    h.engine = await h.restart({})
     // A short read timeout so the lost answer is noticed quickly.
-    ;(h.engine.client as unknown as { o: { readTimeoutMs: number } }).o.readTimeoutMs = 500
+    h.engine = await h.restart({ timing: { ...h.timing, readTimeoutMs: 500 } })
     h.engine.start()
     const id = await createOne(sora('lost answer'))
     const [job] = await settle(h.engine, [id])

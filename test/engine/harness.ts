@@ -2,8 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Engine, type EngineOptions } from '../../src/main/core/engine'
-import type { Logger } from '../../src/main/core/ports'
+import { Engine, type EngineOptions } from '../../src/core/engine'
+import type { TimingOptions } from '../../src/core/jobs/timing'
+import type { Logger } from '../../src/core/ports'
 import type { JobView } from '../../src/shared/jobs'
 import { startFakeCometApi, type FakeCometApi, type FakeOptions } from '../fake-cometapi/server'
 
@@ -15,6 +16,8 @@ export interface Harness {
   dir: string
   engine: Engine
   logs: string[]
+  /** The timing the engine was made with. */
+  timing: TimingOptions
   /** A new engine on the same folder (a restart). */
   restart(opts?: Partial<EngineOptions>): Promise<Engine>
   cleanup(): Promise<void>
@@ -24,17 +27,16 @@ export function captureLogger(lines: string[]): Logger {
   return { log: (level, message) => void lines.push(`${level} ${message}`) }
 }
 
+/** Short waits for tests against the fast fake: jobs take well under a second there. */
+export const TEST_TIMING: TimingOptions = { priorSeconds: () => 0.6, poll: { minIntervalMs: 100, maxIntervalMs: 800 }, watchIntervalMs: 100, stopGraceMs: 3000, waitScale: 0.1 }
+
 export function engineOptions(fake: FakeCometApi, dir: string, logs: string[], extra: Partial<EngineOptions> = {}): EngineOptions {
   return {
     dataDir: dir,
     keys: { getKey: async () => KEY },
     logger: captureLogger(logs),
-    durationPriorSeconds: () => 0.6,
-    pollTuning: { minIntervalMs: 100, maxIntervalMs: 800 },
-    watchIntervalMs: 100,
-    stopGraceMs: 3000,
-    backoffScale: 0.1,
     ...extra,
+    timing: { ...TEST_TIMING, ...extra.timing },
     settingsOverrides: { baseUrl: fake.url, requestsPerSecond: 50, maxConcurrentCreates: 8, maxConcurrentCreatesPerProvider: 8, ...extra.settingsOverrides }
   }
 }
@@ -47,6 +49,7 @@ export async function harness(fakeOpts: FakeOptions = {}, extra: Partial<EngineO
     fake,
     dir,
     logs,
+    timing: { ...TEST_TIMING, ...extra.timing },
     engine: new Engine(engineOptions(fake, dir, logs, extra)),
     async restart(opts = {}) {
       await h.engine.close()
@@ -66,7 +69,7 @@ export async function harness(fakeOpts: FakeOptions = {}, extra: Partial<EngineO
 export async function settle(engine: Engine, ids: string[], ms = 20_000): Promise<JobView[]> {
   const timeout = AbortSignal.timeout(ms)
   try {
-    return await engine.waitFor(ids, timeout)
+    return await engine.waitFor(ids, { signal: timeout })
   } catch {
     const states = ids.map((id) => { const j = engine.getJob(id); return `${id}:${j?.state}:${j?.note ?? ''}:${j?.error?.message ?? ''}` })
     throw new Error(`jobs did not settle in ${ms} ms: ${states.join(' | ')}`)

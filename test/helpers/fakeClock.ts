@@ -1,5 +1,5 @@
 // A clock tests move by hand: timers fire in order as time advances, nothing waits for real.
-import type { Clock, TimerHandle } from '../../src/main/core/ports'
+import type { Clock, TimerHandle } from '../../src/core/ports'
 
 interface Timer {
   id: number

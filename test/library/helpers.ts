@@ -2,9 +2,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openDatabase, type Db } from '../../src/main/core/db/database'
-import { Library, type FinalizeInput } from '../../src/main/core/library/library'
-import type { Clock, TimerHandle } from '../../src/main/core/ports'
+import { openDatabase, type Db } from '../../src/core/db/database'
+import { Library, type FinalizeInput } from '../../src/core/library/library'
+import type { Clock, TimerHandle } from '../../src/core/ports'
 
 export interface Fixture {
   dir: string

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { Library, LibraryError, libraryTrashFallback } from '../../src/main/core/library/library'
-import { sidecarPathFor, toSidecar } from '../../src/main/core/library/sidecar'
+import { Library, LibraryError, libraryTrashFallback } from '../../src/core/library/library'
+import { sidecarPathFor, toSidecar } from '../../src/core/library/sidecar'
 import type { LibraryItem } from '../../src/shared/library'
 import { downloaded, fixture, mp4Bytes, type Fixture } from './helpers'
 

@@ -1,6 +1,6 @@
 import { resolve, sep } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { MAX_NAME_BYTES, MAX_NAME_CHARS, libraryFileName, resolveInside, sanitizeFileName, slugify } from '../../src/main/core/library/naming'
+import { MAX_NAME_BYTES, MAX_NAME_CHARS, libraryFileName, resolveInside, sanitizeFileName, slugify } from '../../src/core/library/naming'
 
 const at = new Date(2026, 10, 24, 14, 32, 5).getTime() // local time, like the names
 const name = (prompt: string, extra: Partial<Parameters<typeof libraryFileName>[0]> = {}): string =>

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { fromSidecar, parseSidecar, sidecarPathFor, toSidecar, writeSidecarSync } from '../../src/main/core/library/sidecar'
+import { fromSidecar, parseSidecar, sidecarPathFor, toSidecar, writeSidecarSync } from '../../src/core/library/sidecar'
 import type { LibraryItem } from '../../src/shared/library'
 
 const item: LibraryItem = {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { JobView } from '../../src/shared/jobs'
-import { activeCount, applyJobsChanged, emptyJobs, filterCount, filterJobIds, finishedIds, jobsFromList, mergeJobs } from '../../src/renderer/src/store/jobsModel'
+import { ACTIVE_STATES, TERMINAL_STATES, WAITING_FOR_PERSON_STATES } from '../../src/shared/jobStates'
+import { activeCount, applyJobsChanged, countIn, emptyJobs, filterCount, filterJobIds, finishedIds, jobsFromList, mergeJobs, statesOf } from '../../src/renderer/src/store/jobsModel'
 
 function job(id: string, createdAt: number, patch: Partial<JobView> = {}): JobView {
   return {
@@ -128,5 +129,12 @@ describe('queue selectors', () => {
 
   it('finished ids are the terminal jobs', () => {
     expect(finishedIds(data).sort()).toEqual(['a', 'd'])
+  })
+
+  it('the active and attention filters are the shared state sets', () => {
+    expect(statesOf('active')).toBe(ACTIVE_STATES)
+    expect(statesOf('attention')).toBe(WAITING_FOR_PERSON_STATES)
+    expect(countIn(data.counts, TERMINAL_STATES)).toBe(2)
+    expect(activeCount(data.counts)).toBe(2)
   })
 })

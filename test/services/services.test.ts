@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JobView } from '../../src/shared/jobs'
-import { SecretStore, type SecretBackend } from '../../src/main/core/secrets/secretStore'
-import { dispatch } from '../../src/main/services/dispatch'
-import { EventCoalescer } from '../../src/main/services/eventCoalescer'
-import { createHandlers, type Handlers } from '../../src/main/services/handlers'
-import { moveLibrary, MoveError } from '../../src/main/services/libraryMover'
-import { parseRange, serveMedia } from '../../src/main/services/mediaServer'
-import { Studio } from '../../src/main/services/studio'
+import { SecretStore, type SecretBackend } from '../../src/core/secrets/secretStore'
+import { dispatch } from '../../src/app/dispatch'
+import { EventCoalescer } from '../../src/app/eventCoalescer'
+import { createHandlers, type Handlers } from '../../src/app/handlers'
+import { moveLibrary, MoveError } from '../../src/app/libraryMover'
+import { parseRange, serveMedia } from '../../src/app/mediaServer'
+import { Studio } from '../../src/app/studio'
 import { startFakeCometApi, type FakeCometApi } from '../fake-cometapi/server'
 import { solidPng } from '../helpers/png'
 import { FIXTURES } from '../engine/harness'
@@ -48,10 +48,9 @@ describe('services over the contract', () => {
       version: '0.0.0-test',
       platform: 'linux',
       systemLocale: 'en-US',
-      testHost: true,
       logger,
       pushIntervalMs: 50,
-      engine: { settingsOverrides: { baseUrl: fake.url }, durationPriorSeconds: () => 0.3, pollTuning: { minIntervalMs: 100, maxIntervalMs: 500 }, backoffScale: 0.1 },
+      engine: { settingsOverrides: { baseUrl: fake.url }, timing: { priorSeconds: () => 0.3, poll: { minIntervalMs: 100, maxIntervalMs: 500 }, waitScale: 0.1 } },
       shell: {
         openPath: async (p) => {
           record.opened.push(p)
@@ -99,7 +98,7 @@ describe('services over the contract', () => {
     const r = await call('jobs.create', { specs: [{ model: 'sora-2', prompt: 'service test', seconds: 4, size: '1280x720' }] })
     if (!r.ok) throw new Error(r.error.message)
     const created = r.value as { ok: true; jobs: JobView[] }
-    await studio.engine.waitFor([created.jobs[0].id], AbortSignal.timeout(15_000))
+    await studio.engine.waitFor([created.jobs[0].id], { signal: AbortSignal.timeout(15_000) })
     await new Promise((res) => setTimeout(res, 200))
     off()
     const jobEvents = pushes.filter((p) => p.event === 'jobs.changed')
@@ -216,7 +215,6 @@ describe('images the person did not choose', () => {
       version: '0',
       platform: 'linux',
       systemLocale: 'en-US',
-      testHost: true,
       logger,
       shell: { openPath: async () => true, showItemInFolder: () => {}, trashItem: async () => {}, chooseFolder: async () => null, openExternal: async () => {}, notify: () => {} }
     })

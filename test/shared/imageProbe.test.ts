@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ImageReadError, loadImage, probeImage, toImageReadError } from '../../src/main/core/images/imageProbe'
+import { ImageReadError, loadImage, probeImage, toImageReadError } from '../../src/core/images/imageProbe'
 
 const dir = join(__dirname, '../fixtures/images')
 const tmp = mkdtempSync(join(tmpdir(), 'probe-'))

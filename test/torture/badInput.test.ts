@@ -5,8 +5,8 @@ import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, rmSync, syml
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { dispatch } from '../../src/main/services/dispatch'
-import { createHandlers, type Handlers } from '../../src/main/services/handlers'
+import { dispatch } from '../../src/app/dispatch'
+import { createHandlers, type Handlers } from '../../src/app/handlers'
 import type { InspectReply } from '../../src/shared/ipc/contract'
 import type { JobSpec, JobView } from '../../src/shared/jobs'
 import { startFakeCometApi, type FakeCometApi } from '../fake-cometapi/server'
@@ -29,7 +29,7 @@ beforeAll(async () => {
   rig = makeStudio(dir, fake.url, { engine: { downloadHooks: { freeSpace: async () => free, idleTimeoutMs: 1500 } } })
   rig.studio.start()
   handlers = createHandlers(rig.studio)
-  await rig.studio.engine.catalog.refresh()
+  await rig.studio.engine.refreshModels({ force: true })
 })
 afterAll(async () => {
   await rig?.studio.stop()

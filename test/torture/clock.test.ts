@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Clock, systemClock } from '../../src/main/core/ports'
+import { type Clock, systemClock } from '../../src/core/ports'
 import type { JobSpec } from '../../src/shared/jobs'
 import { startFakeCometApi, type FakeCometApi } from '../fake-cometapi/server'
 import { recordFigures } from './figures'
@@ -29,7 +29,7 @@ describe('clock jumps', () => {
   beforeAll(async () => {
     fake = await startFakeCometApi({ durations: { '*': 2500 } })
     dir = mkdtempSync(join(tmpdir(), 'cvs-torture-clock-'))
-    rig = makeStudio(dir, fake.url, { engine: { clock, backoffScale: 0.5, pollTuning: { minIntervalMs: 300, maxIntervalMs: 2000 }, durationPriorSeconds: () => 2 } })
+    rig = makeStudio(dir, fake.url, { engine: { clock, timing: { waitScale: 0.5, poll: { minIntervalMs: 300, maxIntervalMs: 2000 }, priorSeconds: () => 2 } } })
     rig.studio.start()
   })
   afterAll(async () => {

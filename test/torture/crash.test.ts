@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Engine } from '../../src/main/core/engine'
+import { Engine } from '../../src/core/engine'
 import type { JobSpec } from '../../src/shared/jobs'
 import { BIN, cliEnv } from '../cli/cliHarness'
 import { startFakeCometApi, type FakeCometApi, type FaultConfig } from '../fake-cometapi/server'
@@ -73,7 +73,7 @@ describe('crash and restart', () => {
 
   it(`loses no job, video or cent across ${KILLS} SIGKILLs of a ${JOBS}-job batch`, async () => {
     const started = Date.now()
-    const env = cliEnv(home, fake.url, { COMET_VIDEO_PRIOR_SECONDS: '4', COMET_VIDEO_BACKOFF_SCALE: '0.05', COMET_VIDEO_REQUESTS_PER_SECOND: '40' })
+    const env = cliEnv(home, fake.url, { CVS_TEST_PRIOR_SECONDS: '4', CVS_TEST_WAIT_SCALE: '0.05', COMET_VIDEO_REQUESTS_PER_SECOND: '40' })
 
     // 1. The batch is written to the database before anything is sent (as the app does).
     const seeder = new Engine({ dataDir: home, keys: { getKey: async () => 'sk-test-good' }, settingsOverrides: { baseUrl: fake.url } })

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, openSync, renameSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { EngineOptions } from '../../src/main/core/engine'
+import type { EngineOptions } from '../../src/core/engine'
 import type { JobSpec, JobView } from '../../src/shared/jobs'
 import { startFakeCometApi, type FakeCometApi } from '../fake-cometapi/server'
 import { recordFigures } from './figures'

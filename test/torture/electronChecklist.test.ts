@@ -1,5 +1,5 @@
 // Electron's security checklist (https://www.electronjs.org/docs/latest/tutorial/security), item by
-// item where code can show it: the policy functions in src/main/securityPolicy.ts, and the source
+// item where code can show it: the policy functions in src/app/securityPolicy.ts, and the source
 // of the shell and preload (which need Electron to run) read as text. test/torture/README.md maps
 // every item to its check, or says why it does not apply.
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
   CONTENT_SECURITY_POLICY, isAllowedPermission, isAppUrl, isSafeExternalUrl, isTrustedSender, secureWebPreferences
-} from '../../src/main/securityPolicy'
+} from '../../src/app/securityPolicy'
 import { recordFigures } from './figures'
 import { ROOT_DIR } from './helpers'
 
@@ -116,7 +116,7 @@ describe("Electron's security checklist", () => {
     }
     expect(calls.length).toBeGreaterThan(0)
     expect(calls.filter((c) => !/if \(isSafeExternalUrl\(url\)\) (void |await )?shell\.openExternal\(url\)/.test(c))).toEqual([])
-    expect(src('src/main/services/handlers.ts')).toMatch(/if \(!isSafeExternalUrl\(url\)\) throw new UserError/)
+    expect(src('src/app/handlers.ts')).toMatch(/if \(!isSafeExternalUrl\(url\)\) throw new UserError/)
     checked.push('15')
   })
 

@@ -4,10 +4,10 @@ import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { rename, rm, writeFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
-import type { EngineOptions } from '../../src/main/core/engine'
-import type { Logger } from '../../src/main/core/ports'
-import { SecretStore, type SecretBackend } from '../../src/main/core/secrets/secretStore'
-import { Studio } from '../../src/main/services/studio'
+import type { EngineOptions } from '../../src/core/engine'
+import type { Logger } from '../../src/core/ports'
+import { SecretStore, type SecretBackend } from '../../src/core/secrets/secretStore'
+import { Studio } from '../../src/app/studio'
 
 export { prng } from '../fake-cometapi/faults'
 
@@ -155,16 +155,11 @@ export function makeStudio(dataDir: string, apiUrl: string, o: { key?: string | 
     version: '0.0.0-torture',
     platform: process.platform,
     systemLocale: 'en-US',
-    testHost: true,
     logger: recordingLogger(logs),
     pushIntervalMs: 50,
     engine: {
-      durationPriorSeconds: () => 0.6,
-      pollTuning: { minIntervalMs: 100, maxIntervalMs: 800 },
-      watchIntervalMs: 100,
-      stopGraceMs: 3000,
-      backoffScale: 0.02,
       ...o.engine,
+      timing: { priorSeconds: () => 0.6, poll: { minIntervalMs: 100, maxIntervalMs: 800 }, watchIntervalMs: 100, stopGraceMs: 3000, waitScale: 0.02, ...o.engine?.timing },
       settingsOverrides: { baseUrl: apiUrl, requestsPerSecond: 50, maxConcurrentCreates: 8, maxConcurrentCreatesPerProvider: 8, ...o.engine?.settingsOverrides }
     },
     shell: {

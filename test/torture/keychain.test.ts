@@ -63,7 +63,7 @@ describe('no OS keychain', () => {
 
   it('the CLI without a keychain and without COMETAPI_KEY says how to give it a key (exit 3), and works with COMETAPI_KEY', async () => {
     const h = home()
-    const base = { COMET_VIDEO_HOME: h, COMETAPI_BASE_URL: fake.url, COMET_VIDEO_PRIOR_SECONDS: '0.3', COMET_VIDEO_BACKOFF_SCALE: '0.05' }
+    const base = { COMET_VIDEO_HOME: h, COMETAPI_BASE_URL: fake.url, CVS_TEST_PRIOR_SECONDS: '0.3', CVS_TEST_WAIT_SCALE: '0.05' }
     const create = await run([BIN, 'create', '--model', 'sora-2', '--prompt', 'cli without keychain', '--seconds', '4', '--size', '1280x720', '--quiet'], noKeychainEnv(h, base))
     expect(create.code).toBe(3)
     expect(create.err).toMatch(/No CometAPI key is set\. .*comet-video key set.*COMETAPI_KEY/)

@@ -1,4 +1,4 @@
-// The network gone for ten minutes, then back. Time is scaled (backoffScale 0.01: ten minutes of
+// The network gone for ten minutes, then back. Time is scaled (waitScale 0.01: ten minutes of
 // waiting and retrying take six seconds): every connection is refused, jobs are created during
 // the outage, downloads in flight are cut. Afterwards everything finishes, nothing twice.
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -27,7 +27,7 @@ describe('network gone for ten minutes', () => {
   it('waits it out, then finishes every job, creating none twice', async () => {
     fake = await startFakeCometApi({ durations: { '*': 1500 }, videoBytes: { '*': 3 * 1024 * 1024 }, fileBytesPerSecond: 1_500_000 })
     dir = mkdtempSync(join(tmpdir(), 'cvs-torture-net-'))
-    rig = makeStudio(dir, fake.url, { engine: { backoffScale: SCALE } })
+    rig = makeStudio(dir, fake.url, { engine: { timing: { waitScale: SCALE } } })
     rig.studio.start()
     const engine = rig.studio.engine
     const specs = (tag: string): JobSpec[] => [

@@ -4,6 +4,7 @@
 // file under the data folder but the key file itself, every IPC frame, the page (DOM, storage)
 // and the renderer's whole JavaScript heap. It may appear only where it must: the request that
 // saves it, the key file, and the Authorization header sent to CometAPI.
+import Database from 'better-sqlite3'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -136,7 +137,10 @@ describe.skipIf(skip)('secret hygiene across a whole browser session', () => {
     const keySet = framesSent.filter((f) => f.includes('"channel":"key.set"'))
     found.push(...hits('frame received', framesReceived.join('\n')), ...hits('frame sent', framesSent.filter((f) => !keySet.includes(f)).join('\n')))
     // 5. Every file under the data folder (database, WAL, sidecars, catalog cache…) but the key file.
-    host.studio.engine.db.pragma('wal_checkpoint(PASSIVE)')
+    // A second connection checkpoints the log into the database file, so the scan sees every row.
+    const db = new Database(join(dataDir, 'studio.db'))
+    db.pragma('wal_checkpoint(PASSIVE)')
+    db.close()
     const files = walkFiles(dataDir).filter((f) => f !== 'cometapi-key.test')
     let bytes = 0
     for (const f of files) {

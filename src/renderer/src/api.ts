@@ -1,10 +1,16 @@
-// A thin typed wrapper over window.api. A rejected invoke becomes a toast with its plain message
-// unless the caller handles the error itself (`quiet`).
+// The one module that touches window.api: a thin typed wrapper the feature clients (clients/*)
+// are built on. A rejected invoke becomes a toast with its plain message unless the caller
+// handles the error itself (`quiet`).
 import type { EventChannel, EventOf, InvokeChannel, ReplyOf, RequestOf, StudioApi } from './shared'
 import { toastError } from './store/toasts'
 
 export function studioApi(): StudioApi {
   return window.api
+}
+
+/** True once the preload script (or a test host) has installed the bridge. */
+export function apiReady(): boolean {
+  return Boolean(window.api)
 }
 
 /** The plain sentence of an invoke error, without Electron's "Error invoking remote method" wrapper. */

@@ -1,5 +1,12 @@
 // Start-up: ask main for everything the first screen needs, then keep it fresh from events.
-import { errorMessage, invoke, onEvent } from './api'
+import { errorMessage } from './api'
+import { appClient } from './clients/appClient'
+import { catalogClient } from './clients/catalogClient'
+import { jobsClient } from './clients/jobsClient'
+import { keyClient } from './clients/keyClient'
+import { libraryClient } from './clients/libraryClient'
+import { settingsClient } from './clients/settingsClient'
+import { spendClient } from './clients/spendClient'
 import { resolveLanguage, useLang } from './i18n'
 import type { Settings } from './shared'
 import { navigate, useApp } from './store/app'
@@ -30,7 +37,7 @@ export function applyTheme(): void {
 export async function loadCatalog(refresh = false): Promise<void> {
   useApp.setState((s) => ({ catalog: { ...s.catalog, loading: true } }))
   try {
-    const reply = await invoke('catalog.list', refresh ? { refresh: true } : {}, { quiet: true })
+    const reply = await catalogClient.list(refresh)
     useApp.setState({ catalog: { models: reply.models, fetchedAt: reply.fetchedAt, problem: reply.problem, loading: false, error: null } })
   } catch (error) {
     useApp.setState((s) => ({ catalog: { ...s.catalog, loading: false, error: errorMessage(error) } }))
@@ -43,12 +50,12 @@ const NEXT_PAGE = 2000
 
 export async function loadJobs(): Promise<void> {
   try {
-    const first = await invoke('jobs.list', { limit: FIRST_PAGE }, { quiet: true })
+    const first = await jobsClient.list({ limit: FIRST_PAGE })
     useJobs.getState().load(first.jobs)
     // Let the first screen paint before the rest arrives and is merged.
     if (first.total > first.jobs.length) await new Promise((r) => setTimeout(r, 400))
     for (let offset = first.jobs.length; offset < first.total; offset += NEXT_PAGE) {
-      const page = await invoke('jobs.list', { limit: NEXT_PAGE, offset }, { quiet: true })
+      const page = await jobsClient.list({ limit: NEXT_PAGE, offset })
       useJobs.getState().loadMore(page.jobs)
       if (page.jobs.length < NEXT_PAGE) break
     }
@@ -59,7 +66,7 @@ export async function loadJobs(): Promise<void> {
 
 export async function refreshKey(): Promise<void> {
   try {
-    const key = await invoke('key.status', {}, { quiet: true })
+    const key = await keyClient.status()
     useApp.setState({ key })
   } catch {
     // Keep what we had; the settings screen shows the status it can.
@@ -77,10 +84,10 @@ export async function boot(): Promise<void> {
   void loadJobs()
   void loadCatalog()
   const [info, key, settings, engine] = await Promise.allSettled([
-    invoke('app.info', {}, { quiet: true }),
-    invoke('key.status', {}, { quiet: true }),
-    invoke('settings.get', {}, { quiet: true }),
-    invoke('engine.status', {}, { quiet: true })
+    appClient.info(),
+    keyClient.status(),
+    settingsClient.get(),
+    appClient.engineStatus()
   ])
   useApp.setState({
     info: info.status === 'fulfilled' ? info.value : null,
@@ -97,17 +104,17 @@ export async function boot(): Promise<void> {
 }
 
 function subscribe(): void {
-  onEvent('jobs.changed', (patch) => useJobs.getState().apply(patch))
-  onEvent('engine.status', (engine) => useApp.setState({ engine }))
-  onEvent('settings.changed', (settings) => applySettings(settings))
-  onEvent('catalog.changed', () => void loadCatalog())
-  onEvent('spend.changed', () => {
+  jobsClient.onChanged((patch) => useJobs.getState().apply(patch))
+  appClient.onEngineStatus((engine) => useApp.setState({ engine }))
+  settingsClient.onChanged((settings) => applySettings(settings))
+  catalogClient.onChanged(() => void loadCatalog())
+  spendClient.onChanged(() => {
     if (useSpend.getState().summary) void useSpend.getState().load()
   })
-  onEvent('library.changed', ({ itemIds }) => {
+  libraryClient.onChanged(({ itemIds }) => {
     forgetLibraryItems(itemIds)
     const lib = useLibrary.getState()
     if (lib.total !== null) void lib.refreshItems(itemIds)
   })
-  onEvent('focus.job', ({ id }) => navigate({ name: 'queue', focusId: id, nonce: Date.now() }))
+  jobsClient.onFocus(({ id }) => navigate({ name: 'queue', focusId: id, nonce: Date.now() }))
 }

@@ -1,14 +1,15 @@
-// Entry: wait for window.api (the preload sets it at once; a test host may set it a moment
-// later), then boot the stores and render.
+// Entry: wait for the bridge to main (the preload installs it at once; a test host may install
+// it a moment later), then boot the stores and render.
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
-import './theme.css'
+import './styles/index.css'
+import { apiReady } from './api'
 import { App } from './App'
 import { boot } from './boot'
 
 declare global {
   interface Window {
-    /** Set by a host that installs window.api later than the first script: call to start the app. */
+    /** Set by a host that installs the bridge later than the first script: call to start the app. */
     __cvsStart?: () => void
   }
 }
@@ -25,20 +26,20 @@ function start(): void {
 }
 
 function waitForApi(): void {
-  if (window.api) {
+  if (apiReady()) {
     start()
     return
   }
   let done = false
   const go = (): void => {
-    if (done || !window.api) return
+    if (done || !apiReady()) return
     done = true
     start()
   }
   window.__cvsStart = go
   window.addEventListener('cvs:api-ready', go)
   const timer = window.setInterval(() => {
-    if (window.api) {
+    if (apiReady()) {
       window.clearInterval(timer)
       go()
     }

@@ -19,7 +19,7 @@ export type {
   ValidateReply
 } from '../../shared/ipc/contract'
 export type { EngineStatus, GenerationMode, JobError, JobSpec, JobState, JobView, ProviderFamily } from '../../shared/jobs'
-export { ACTIVE_STATES, TERMINAL_STATES, isTerminal } from '../../shared/jobs'
+export * from '../../shared/jobStates'
 export type { KeyStatus, KeyStorage, KeyTestResult } from '../../shared/keys'
 export type { LibraryItem, LibraryPage, LibraryQuery, LibrarySort } from '../../shared/library'
 export { LIBRARY_SORTS } from '../../shared/library'

@@ -3,7 +3,7 @@
 // this table and validates every payload; preload builds the typed client from the names; the
 // renderer imports only types.
 import type { z } from 'zod'
-import type { EngineStatus, JobSpec, JobView } from '../jobs'
+import type { CreateJobsReply, EngineStatus, JobSpec, JobView } from '../jobs'
 import type { KeyStatus, KeyTestResult } from '../keys'
 import type { LibraryItem, LibraryPage, RescanReport } from '../library'
 import type { CatalogModel, FieldError, ImageInfo } from '../modelTypes'
@@ -24,8 +24,6 @@ export interface AppInfo {
   libraryDir: string
   /** Where the system language points (the renderer follows it when the setting is `system`). */
   systemLocale: string
-  /** True in the test host (no Electron): a few native-only actions are simulated. */
-  testHost: boolean
 }
 
 export interface CatalogReply {
@@ -45,9 +43,7 @@ export interface ValidateReply {
   estimate: number | null
 }
 
-export type CreateJobsReply =
-  | { ok: true; jobs: JobView[]; held: boolean; estimate: number | null; note: string | null }
-  | { ok: false; errors: { index: number; errors: FieldError[] }[] }
+export type { CreateJobsReply } from '../jobs'
 
 export interface CancelReply {
   job: JobView
@@ -89,7 +85,10 @@ export interface InspectReply {
 export interface MoveLibraryReply {
   ok: boolean
   moved: number
+  /** English; the renderer says it by `code` and `params`. */
   message: string
+  code: string
+  params: Record<string, string | number>
   settings: Settings
 }
 
@@ -169,14 +168,29 @@ void invokeNamesMatch
 void eventNamesMatch
 
 /** What an invoke resolves to on the wire: errors travel as data so their message survives. */
-export type WireResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string; field?: string } }
+export type WireResult<T> = { ok: true; value: T } | { ok: false; error: WireError }
+
+/** Why a request failed: `code` names the kind; `message` is English, said by `messageCode` and `params` in the person's language. */
+export interface WireError {
+  code: string
+  message: string
+  field?: string
+  messageCode?: string
+  params?: Record<string, string | number>
+}
+
+/** The page's File, as far as shared code (which knows no DOM) needs to name it. */
+export interface DroppedFile {
+  readonly name: string
+  readonly size: number
+}
 
 /** The API the preload script exposes as `window.api`, and the browser test host imitates. */
 export interface StudioApi {
   invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ReplyOf<C>>
   on<E extends EventChannel>(event: E, listener: (payload: EventOf<E>) => void): () => void
   /** Absolute path of a dropped File (Electron's webUtils.getPathForFile). */
-  pathForFile(file: File): string
+  pathForFile(file: DroppedFile): string
   /** Base URL that serves library videos and posters (`media://library/…` in the app). */
   mediaBase: string
 }

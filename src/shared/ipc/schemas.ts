@@ -1,6 +1,7 @@
 // zod schemas for what the renderer may send. Main validates every payload with these; limits
 // are generous for people and tight for garbage.
 import { z } from 'zod'
+import { JOB_STATES } from '../jobStates'
 
 const text = (max: number): z.ZodString => z.string().max(max)
 const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/)
@@ -9,7 +10,7 @@ export const pathSchema = z.string().min(1).max(4096).refine((p) => !p.includes(
 /** A path main will write to: absolute (POSIX, `C:\` or a UNC share), never resolved against the app's working folder. */
 export const absolutePathSchema = pathSchema.refine((p) => /^(\/|[A-Za-z]:[\\/]|\\\\[^\\])/.test(p), 'path must be absolute')
 
-export const jobStateSchema = z.enum(['held', 'queued', 'submitting', 'submitted', 'running', 'downloading', 'completed', 'failed', 'canceled', 'needs_decision'])
+export const jobStateSchema = z.enum(JOB_STATES)
 
 export const jobSpecSchema = z
   .object({

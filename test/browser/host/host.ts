@@ -9,13 +9,13 @@ import { dirname, extname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { EVENT_CHANNELS } from '../../../src/shared/ipc/contract'
-import { resolveInside } from '../../../src/main/core/library/naming'
-import type { Logger } from '../../../src/main/core/ports'
-import { SecretStore, keytarBackend, type SecretBackend } from '../../../src/main/core/secrets/secretStore'
-import { dispatch } from '../../../src/main/services/dispatch'
-import { createHandlers } from '../../../src/main/services/handlers'
-import { serveMedia } from '../../../src/main/services/mediaServer'
-import { Studio } from '../../../src/main/services/studio'
+import { resolveInside } from '../../../src/core/library/naming'
+import type { Logger } from '../../../src/core/ports'
+import { SecretStore, keytarBackend, type SecretBackend } from '../../../src/core/secrets/secretStore'
+import { dispatch } from '../../../src/app/dispatch'
+import { createHandlers } from '../../../src/app/handlers'
+import { serveMedia } from '../../../src/app/mediaServer'
+import { Studio } from '../../../src/app/studio'
 import { decodeWire, stringifyWire } from './wire'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -92,14 +92,15 @@ export async function startHost(o: HostOptions): Promise<Host> {
     version: '0.1.0-test',
     platform: process.platform,
     systemLocale: o.systemLocale ?? 'en-US',
-    testHost: true,
     logger: o.logger,
     pushIntervalMs: 150,
     engine: {
       settingsOverrides: { baseUrl: o.apiUrl },
-      durationPriorSeconds: o.priorSeconds ? () => o.priorSeconds : undefined,
-      pollTuning: o.priorSeconds ? { minIntervalMs: 250, maxIntervalMs: 3000 } : undefined,
-      watchIntervalMs: 300
+      timing: {
+        priorSeconds: o.priorSeconds ? () => o.priorSeconds : undefined,
+        poll: o.priorSeconds ? { minIntervalMs: 250, maxIntervalMs: 3000 } : undefined,
+        watchIntervalMs: 300
+      }
     },
     shell: {
       openPath: async (p) => {

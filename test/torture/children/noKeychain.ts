@@ -2,7 +2,7 @@
 // secret backends the desktop app uses (OS keychain first, an encrypted file as fallback).
 // argv: <dataDir> <apiUrl> <keychain service name>. Prints one JSON line with what it saw.
 import { join } from 'node:path'
-import { keytarBackend, SecretStore } from '../../../src/main/core/secrets/secretStore'
+import { keytarBackend, SecretStore } from '../../../src/core/secrets/secretStore'
 import { fileBackend, makeStudio, until } from '../helpers'
 
 const [dataDir, apiUrl, service] = process.argv.slice(2)

@@ -1,7 +1,7 @@
 // Small building blocks for states: empty, loading, error, progress, badges.
 import type { ReactElement, ReactNode } from 'react'
 import { useT, type MessageKey } from '../i18n'
-import type { JobState } from '../shared'
+import { ACTIVE_STATES, WAITING_FOR_PERSON_STATES, isIn, type JobState } from '../shared'
 import { Icon, type IconName } from './Icon'
 
 export function EmptyState({ icon, title, body, children, testId }: { icon: IconName; title: string; body?: ReactNode; children?: ReactNode; testId?: string }): ReactElement {
@@ -60,23 +60,19 @@ export function ProgressBar({ value, label, tone = 'accent', testId }: { value: 
   )
 }
 
-const STATE_TONE: Record<JobState, string> = {
-  held: 'warn',
-  queued: 'muted',
-  submitting: 'accent',
-  submitted: 'accent',
-  running: 'accent',
-  downloading: 'accent',
-  completed: 'ok',
-  failed: 'danger',
-  canceled: 'muted',
-  needs_decision: 'warn'
+/** The badge's colour says who acts next: the engine (accent), the person (warn), or nobody yet or any more (muted). */
+function toneOf(state: JobState): 'ok' | 'danger' | 'warn' | 'accent' | 'muted' {
+  if (state === 'completed') return 'ok'
+  if (state === 'failed') return 'danger'
+  if (isIn(WAITING_FOR_PERSON_STATES, state)) return 'warn'
+  if (isIn(ACTIVE_STATES, state) && state !== 'queued') return 'accent'
+  return 'muted'
 }
 
 export function StateBadge({ state }: { state: JobState }): ReactElement {
   const t = useT()
   return (
-    <span className={`badge badge-${STATE_TONE[state]}`} data-testid="job-state" data-state={state}>
+    <span className={`badge badge-${toneOf(state)}`} data-testid="job-state" data-state={state}>
       <span className="badge-dot" aria-hidden="true" />
       {t(`state.${state}` as MessageKey)}
     </span>

@@ -1,5 +1,6 @@
 // Turning dropped or picked Files into paths main can read, and asking main what they are.
-import { errorMessage, invoke } from '../api'
+import { errorMessage } from '../api'
+import { filesClient } from '../clients/filesClient'
 import type { InspectReply } from '../shared'
 import { useMediaCache } from '../store/mediaCache'
 import { toastError } from '../store/toasts'
@@ -8,7 +9,7 @@ export function pathsOf(files: Iterable<File>): string[] {
   const out: string[] = []
   for (const file of files) {
     try {
-      const p = window.api.pathForFile(file)
+      const p = filesClient.pathFor(file)
       if (p) out.push(p)
     } catch {
       // A File without a path (dragged from a web page) cannot be used.
@@ -26,7 +27,7 @@ export async function inspectPaths(paths: string[], model: string | null): Promi
   try {
     for (let i = 0; i < paths.length; i += CHUNK) {
       const req = model ? { paths: paths.slice(i, i + CHUNK), model } : { paths: paths.slice(i, i + CHUNK) }
-      const reply = await invoke('files.inspect', req, { quiet: true })
+      const reply = await filesClient.inspect(req)
       total.cards.push(...reply.cards)
       total.rejected.push(...reply.rejected)
       total.scanned.folders += reply.scanned.folders

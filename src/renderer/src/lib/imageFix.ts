@@ -1,6 +1,7 @@
 // "Resize/crop to W×H": decode the image from the media route, centre-crop it to the target's
 // shape, scale to exactly W×H, encode, and have main save the copy next to the original.
-import { invoke, mediaUrl } from '../api'
+import { mediaUrl } from '../api'
+import { filesClient } from '../clients/filesClient'
 import type { ImageCard } from '../shared'
 import { useMediaCache } from '../store/mediaCache'
 import { centerCrop, fixedMime } from './crop'
@@ -38,7 +39,7 @@ export async function fixImage(card: ImageCard): Promise<ImageCard> {
   const mime = fixedMime(card.info.type)
   const blob = await toBlob(canvas, mime)
   const bytes = new Uint8Array(await blob.arrayBuffer())
-  const fixed = await invoke('files.saveFixedImage', { sourceName: card.name, mime, bytes }, { quiet: true })
+  const fixed = await filesClient.saveFixedImage({ sourceName: card.name, mime, bytes })
   useMediaCache.getState().rememberCards([fixed])
   return fixed
 }

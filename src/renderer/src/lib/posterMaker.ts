@@ -1,6 +1,7 @@
 // Makes a library poster in the renderer: a hidden video seeks to ~0.5 s, the frame is drawn to
 // a canvas and encoded as a JPEG under 200 KB, then main stores it (library.poster).
-import { invoke, mediaUrl } from '../api'
+import { mediaUrl } from '../api'
+import { libraryClient } from '../clients/libraryClient'
 import type { LibraryItem } from '../shared'
 import { useLibrary } from '../store/library'
 import { POSTER_MAX_BYTES, POSTER_QUALITIES, posterSize, posterTime } from './crop'
@@ -57,7 +58,7 @@ export async function makePoster(item: LibraryItem): Promise<LibraryItem> {
     if (!ctx) throw new Error('no canvas')
     ctx.drawImage(video, 0, 0, width, height)
     const bytes = await encode(canvas)
-    return await invoke('library.poster', { id: item.id, bytes }, { quiet: true })
+    return await libraryClient.savePoster(item.id, bytes)
   } finally {
     video.removeAttribute('src')
     video.load()

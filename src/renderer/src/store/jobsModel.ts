@@ -1,7 +1,7 @@
 // Pure job-list logic: a Map by id plus ids ordered newest first, patched in place of a reload.
 // Unchanged jobs keep their object identity, so a row selecting its own job re-renders only
 // when that job changed.
-import type { JobState, JobView, JobsChanged } from '../shared'
+import { ACTIVE_STATES, JOB_STATES, TERMINAL_STATES, WAITING_FOR_PERSON_STATES, isIn, type JobState, type JobView, type JobsChanged, type StateSet } from '../shared'
 
 export interface JobsData {
   byId: Map<string, JobView>
@@ -10,21 +10,12 @@ export interface JobsData {
   counts: Record<JobState, number>
 }
 
-export const ALL_STATES: readonly JobState[] = [
-  'held',
-  'queued',
-  'submitting',
-  'submitted',
-  'running',
-  'downloading',
-  'completed',
-  'failed',
-  'canceled',
-  'needs_decision'
-]
-
 export function emptyCounts(): Record<JobState, number> {
-  return Object.fromEntries(ALL_STATES.map((s) => [s, 0])) as Record<JobState, number>
+  return Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>
+}
+
+export function countIn(counts: Record<JobState, number>, states: StateSet): number {
+  return states.reduce((n, s) => n + counts[s], 0)
 }
 
 export function emptyJobs(): JobsData {
@@ -131,30 +122,33 @@ export function applyJobsChanged(data: JobsData, patch: JobsChanged): JobsData {
   return { byId: byId ?? data.byId, order, counts: counts ?? data.counts }
 }
 
-/** Jobs still on their way: the number on the Queue badge. */
+/** Not finished yet: the engine is working on them or they wait for the person. No shared set says
+ * "not terminal", so it is made from the ones that do. */
+const UNFINISHED_STATES: StateSet = JOB_STATES.filter((s) => !isIn(TERMINAL_STATES, s))
+
+/** Jobs still on their way. */
 export function activeCount(counts: Record<JobState, number>): number {
-  return counts.held + counts.queued + counts.submitting + counts.submitted + counts.running + counts.downloading + counts.needs_decision
+  return countIn(counts, UNFINISHED_STATES)
 }
 
 export type QueueFilter = 'all' | 'active' | 'attention' | 'completed' | 'failed' | 'canceled'
 
 export const QUEUE_FILTERS: readonly QueueFilter[] = ['all', 'active', 'attention', 'completed', 'failed', 'canceled']
 
-const FILTER_STATES: Record<Exclude<QueueFilter, 'all'>, readonly JobState[]> = {
-  active: ['queued', 'submitting', 'submitted', 'running', 'downloading'],
-  attention: ['held', 'needs_decision'],
+const FILTER_STATES: Record<Exclude<QueueFilter, 'all'>, StateSet> = {
+  active: ACTIVE_STATES,
+  attention: WAITING_FOR_PERSON_STATES,
   completed: ['completed'],
   failed: ['failed'],
   canceled: ['canceled']
 }
 
-export function statesOf(filter: QueueFilter): readonly JobState[] | null {
+export function statesOf(filter: QueueFilter): StateSet | null {
   return filter === 'all' ? null : FILTER_STATES[filter]
 }
 
 export function filterCount(counts: Record<JobState, number>, filter: QueueFilter): number {
-  const states = statesOf(filter) ?? ALL_STATES
-  return states.reduce((n, s) => n + counts[s], 0)
+  return countIn(counts, statesOf(filter) ?? JOB_STATES)
 }
 
 /** Ids in order whose job matches the filter and the text (model, prompt, remote id). */
@@ -166,7 +160,7 @@ export function filterJobIds(data: JobsData, filter: QueueFilter, text = ''): st
   for (const id of data.order) {
     const job = data.byId.get(id)
     if (!job) continue
-    if (states && !states.includes(job.state)) continue
+    if (states && !isIn(states, job.state)) continue
     if (needle && !matchesText(job, needle)) continue
     out.push(id)
   }
@@ -187,7 +181,7 @@ export function finishedIds(data: JobsData): string[] {
   const out: string[] = []
   for (const id of data.order) {
     const s = data.byId.get(id)?.state
-    if (s === 'completed' || s === 'failed' || s === 'canceled') out.push(id)
+    if (s && isIn(TERMINAL_STATES, s)) out.push(id)
   }
   return out
 }

@@ -1,6 +1,6 @@
 // The library grid's data: the current filters and the pages loaded so far.
 import { create } from 'zustand'
-import { invoke } from '../api'
+import { libraryClient } from '../clients/libraryClient'
 import type { LibraryItem } from '../shared'
 import { defaultFilters, pagesFor, placePage, queryOf, replaceItem, type LibraryFilters } from './libraryModel'
 
@@ -70,7 +70,7 @@ export const useLibrary = create<LibraryState>((set, get) => ({
     }
     for (const id of shown) {
       try {
-        const item = await invoke('library.get', { id }, { quiet: true })
+        const item = await libraryClient.get(id)
         if (item) get().put(item)
         else get().reload()
       } catch {
@@ -83,7 +83,7 @@ export const useLibrary = create<LibraryState>((set, get) => ({
   },
   async loadFacets() {
     try {
-      const f = await invoke('library.facets', {}, { quiet: true })
+      const f = await libraryClient.facets()
       set({ facets: { models: f.models, vendors: f.vendors } })
     } catch {
       // Filters just offer fewer choices.
@@ -95,7 +95,7 @@ async function loadPage(page: number, first: boolean): Promise<void> {
   const { generation, filters } = useLibrary.getState()
   useLibrary.setState((s) => ({ loading: new Set(s.loading).add(page) }))
   try {
-    const reply = await invoke('library.list', queryOf(filters, page), { quiet: true })
+    const reply = await libraryClient.list(queryOf(filters, page))
     if (useLibrary.getState().generation !== generation) return
     useLibrary.setState((s) => ({
       items: placePage(first && page === 0 && s.total === null ? [] : s.items, page, reply.items, reply.total),

@@ -1,7 +1,7 @@
 // Small lookups that several screens share: image tokens of dropped files (for thumbnails of
 // a job's source image) and library items by id (for playing a finished job).
 import { create } from 'zustand'
-import { invoke } from '../api'
+import { libraryClient } from '../clients/libraryClient'
 import type { ImageCard, LibraryItem } from '../shared'
 
 interface MediaCacheState {
@@ -31,7 +31,8 @@ export function libraryItem(id: string): Promise<LibraryItem | null> {
   if (cached !== undefined) return Promise.resolve(cached)
   let p = inflight.get(id)
   if (!p) {
-    p = invoke('library.get', { id }, { quiet: true })
+    p = libraryClient
+      .get(id)
       .catch(() => null)
       .then((item) => {
         useMediaCache.setState((s) => ({ items: { ...s.items, [id]: item } }))

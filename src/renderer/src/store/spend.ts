@@ -1,5 +1,6 @@
 import { create } from 'zustand'
-import { errorMessage, invoke } from '../api'
+import { errorMessage } from '../api'
+import { spendClient } from '../clients/spendClient'
 import type { SpendSummary } from '../shared'
 
 interface SpendState {
@@ -16,7 +17,7 @@ export const useSpend = create<SpendState>((set) => ({
   async load() {
     set({ loading: true })
     try {
-      const summary = await invoke('spend.summary', {}, { quiet: true })
+      const summary = await spendClient.summary()
       set({ summary, loading: false, error: null })
     } catch (error) {
       set({ loading: false, error: errorMessage(error) })

@@ -9,6 +9,7 @@ import type { ImageCard } from '../../shared'
 import { useBatch } from '../../store/batch'
 import { cardStatus } from '../../store/batchModel'
 import { toastError } from '../../store/toasts'
+import './batch.css'
 
 export const BATCH_CARD_HEIGHT = 270
 

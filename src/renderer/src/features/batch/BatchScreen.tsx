@@ -11,12 +11,13 @@ import { columnsFor, useWidth } from '../../lib/useWidth'
 import { useApp } from '../../store/app'
 import { useBatch } from '../../store/batch'
 import { batchCounts, planBatch, planIssues, type BatchPlan } from '../../store/batchModel'
-import { ChoiceField, Field, SecondsField } from '../compose/Fields'
-import { HeldNotice, heldFrom, type HeldInfo } from '../compose/HeldNotice'
-import { createJobs } from '../compose/submit'
-import { ModelPicker } from '../models/ModelPicker'
+import { ChoiceField, Field, SecondsField } from '../common/Fields'
+import { HeldNotice, heldFrom, type HeldInfo } from '../common/HeldNotice'
+import { ModelPicker } from '../common/ModelPicker'
+import { createJobs } from '../common/submit'
 import { addFilesToBatch, changeBatchModel, defaultBatchModel } from './batchActions'
 import { BATCH_CARD_HEIGHT, BatchCard, fixBatchCard } from './BatchCard'
+import './batch.css'
 
 const CARD_MIN = 200
 const GAP = 12

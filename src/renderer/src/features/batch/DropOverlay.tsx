@@ -8,6 +8,7 @@ import { useApp } from '../../store/app'
 import { useCompose } from '../../store/compose'
 import { toastError } from '../../store/toasts'
 import { addFilesToBatch } from './batchActions'
+import './dropOverlay.css'
 
 function hasFiles(e: globalThis.DragEvent): boolean {
   return Array.from(e.dataTransfer?.types ?? []).includes('Files')

@@ -8,19 +8,20 @@ import { engineText, fieldErrorText, useLang, useT } from '../../i18n'
 import { inspectPaths, pathsOf } from '../../lib/files'
 import { currencyCode, formatAgo, formatMoney } from '../../lib/format'
 import { isUsable, orderModels } from '../../lib/models'
-import { applyDefaults, estimateCost, validateSpec } from '../../shared'
+import { GENERATING_STATES, applyDefaults, estimateCost, isIn, validateSpec } from '../../shared'
 import type { CatalogModel, ImageCard, JobSpec } from '../../shared'
 import { selectFavoriteModels, useApp } from '../../store/app'
 import { useJobs } from '../../store/jobs'
 import { compareRuns, runsSignature } from '../../store/compareModel'
 import { libraryItem, useMediaCache } from '../../store/mediaCache'
 import { toastError } from '../../store/toasts'
-import { Field } from '../compose/Fields'
-import { HeldNotice, heldFrom, type HeldInfo } from '../compose/HeldNotice'
-import { createJobs } from '../compose/submit'
-import { PriceTag } from '../models/ModelPicker'
-import { openJob } from '../queue/jobActions'
 import { useSubmitShortcut } from '../../lib/useSubmitShortcut'
+import { Field } from '../common/Fields'
+import { HeldNotice, heldFrom, type HeldInfo } from '../common/HeldNotice'
+import { openJob } from '../common/jobActions'
+import { PriceTag } from '../common/ModelPicker'
+import { createJobs } from '../common/submit'
+import './compare.css'
 
 function specFor(model: CatalogModel, prompt: string, image: ImageCard | null): JobSpec {
   const spec: JobSpec = { model: model.id, prompt }
@@ -211,7 +212,8 @@ function CompareTile({ id }: { id: string }): ReactElement | null {
     if (itemId) void libraryItem(itemId)
   }, [itemId])
   if (!job) return null
-  const running = job.state === 'running' || job.state === 'submitted' || job.state === 'submitting'
+  const running = isIn(GENERATING_STATES, job.state)
+  const downloading = job.state === 'downloading'
   return (
     <div className="compare-tile" data-testid="compare-tile" data-state={job.state}>
       <div className="compare-media">
@@ -219,7 +221,7 @@ function CompareTile({ id }: { id: string }): ReactElement | null {
           <video src={mediaUrl('library', item.fileName)} poster={item.poster ? mediaUrl('poster', item.id) : undefined} autoPlay muted loop playsInline controls preload="metadata" />
         ) : (
           <div className="compare-placeholder">
-            {job.state === 'failed' ? <Icon name="alert" size={22} /> : running || job.state === 'downloading' ? <span className="spinner spinner-lg" aria-hidden="true" /> : <Icon name="clock" size={22} />}
+            {job.state === 'failed' ? <Icon name="alert" size={22} /> : running || downloading ? <span className="spinner spinner-lg" aria-hidden="true" /> : <Icon name="clock" size={22} />}
             {job.error ? <p className="compare-error">{engineText(lang, job.error.message, job.error.code, job.error.params)}</p> : null}
           </div>
         )}
@@ -230,7 +232,7 @@ function CompareTile({ id }: { id: string }): ReactElement | null {
           <StateBadge state={job.state} />
         </div>
         {running ? <ProgressBar value={job.state === 'running' ? job.progress : null} label={t('queue.generation')} /> : null}
-        {job.state === 'downloading' ? <ProgressBar value={job.downloadTotal ? (job.downloadedBytes / job.downloadTotal) * 100 : null} label={t('queue.download')} tone="ok" /> : null}
+        {downloading ? <ProgressBar value={job.downloadTotal ? (job.downloadedBytes / job.downloadTotal) * 100 : null} label={t('queue.download')} tone="ok" /> : null}
         <div className="compare-tile-foot">
           <span className="hint">{job.estimatedCost !== null ? formatMoney(job.estimatedCost, lang) : ''}</span>
           {job.state === 'completed' ? (

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type ReactElement } from 'react'
-import { errorMessage, invoke } from '../../api'
+import { errorMessage } from '../../api'
+import { jobsClient } from '../../clients/jobsClient'
 import { Button, IconButton } from '../../components/Button'
 import { EmptyState, ErrorPanel, Kbd, Loading, StateBadge } from '../../components/Feedback'
 import { Icon } from '../../components/Icon'
@@ -7,6 +8,8 @@ import { ScreenHeader } from '../../components/ScreenHeader'
 import { useLang, useT } from '../../i18n'
 import { currencyCode, formatMoney, formatNumber, priceParts } from '../../lib/format'
 import { initialModel } from '../../lib/models'
+import { MOD_KEY } from '../../lib/platform'
+import { useSubmitShortcut } from '../../lib/useSubmitShortcut'
 import { estimateCost } from '../../shared'
 import type { CatalogModel, GenerationMode } from '../../shared'
 import { loadCatalog } from '../../boot'
@@ -15,13 +18,12 @@ import { useCompose } from '../../store/compose'
 import { draftErrors, errorsFor, finalSpec, promptLength, visibleErrors } from '../../store/composeModel'
 import { useJobs } from '../../store/jobs'
 import { toastError } from '../../store/toasts'
-import { ModelPicker, toggleFavorite, unavailableText } from '../models/ModelPicker'
-import { ChoiceField, Field, SecondsField } from './Fields'
-import { HeldNotice, heldFrom, type HeldInfo } from './HeldNotice'
+import { ChoiceField, Field, SecondsField } from '../common/Fields'
+import { HeldNotice, heldFrom, type HeldInfo } from '../common/HeldNotice'
+import { ModelPicker, toggleFavorite, unavailableText } from '../common/ModelPicker'
+import { createJobs } from '../common/submit'
 import { ImageSlots } from './ImageSlots'
-import { createJobs } from './submit'
-import { MOD_KEY } from '../../lib/platform'
-import { useSubmitShortcut } from '../../lib/useSubmitShortcut'
+import './compose.css'
 
 export function ComposeScreen(): ReactElement {
   const t = useT()
@@ -99,7 +101,7 @@ function ComposeForm({ model }: { model: CatalogModel | undefined }): ReactEleme
     setHeld(null)
     try {
       const s = finalSpec(draft, rules)
-      const check = await invoke('jobs.validate', { spec: s }, { quiet: true })
+      const check = await jobsClient.validate(s)
       if (check.errors.length > 0) {
         setServerErrors(check.errors)
         focusFirstError()

@@ -8,7 +8,7 @@ import { inspectPaths, pathsOf } from '../../lib/files'
 import { fixImage } from '../../lib/imageFix'
 import type { FieldError, ImageCard, ModelRules } from '../../shared'
 import { toastError } from '../../store/toasts'
-import { Field } from './Fields'
+import { Field } from '../common/Fields'
 
 export function ImageSlots({ rules, model, images, onChange, errors }: { rules: ModelRules; model: string | null; images: ImageCard[]; onChange: (cards: ImageCard[]) => void; errors: FieldError[] }): ReactElement {
   const t = useT()

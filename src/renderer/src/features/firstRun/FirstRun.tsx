@@ -4,7 +4,8 @@ import { Icon } from '../../components/Icon'
 import { useT } from '../../i18n'
 import { navigate, useApp } from '../../store/app'
 import { toastSuccess } from '../../store/toasts'
-import { KeyForm, openKeyConsole, storageLabel } from './KeyForm'
+import { KeyForm, openKeyConsole, storageLabel } from '../common/KeyForm'
+import './firstRun.css'
 
 export function FirstRun(): ReactElement {
   const t = useT()

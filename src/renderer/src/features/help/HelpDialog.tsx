@@ -4,6 +4,7 @@ import { Modal } from '../../components/Modal'
 import { useT, type MessageKey } from '../../i18n'
 import { MOD_KEY } from '../../lib/platform'
 import { useApp } from '../../store/app'
+import './help.css'
 
 
 const GROUPS: { title: MessageKey; rows: [string[], MessageKey][] }[] = [

@@ -7,7 +7,8 @@ import { formatAgo, formatBytes, formatClock } from '../../lib/format'
 import { posterQueue } from '../../lib/posterMaker'
 import type { LibraryItem } from '../../shared'
 import { navigate } from '../../store/app'
-import { deleteItem, setFavorite, showItemInFolder } from './libraryActions'
+import { deleteItem, setFavorite, showItemInFolder } from '../common/libraryActions'
+import './library.css'
 
 export const LibraryCard = memo(function LibraryCard({ item, now }: { item: LibraryItem; now: number }): ReactElement {
   const t = useT()

@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useRef, useState, type ReactElement } from 'react'
-import { attempt } from '../../api'
+import { libraryClient } from '../../clients/libraryClient'
 import { Button } from '../../components/Button'
 import { EmptyState, ErrorPanel, Loading } from '../../components/Feedback'
 import { Icon } from '../../components/Icon'
@@ -16,6 +16,7 @@ import { useLibrary } from '../../store/library'
 import { activeFilterCount, defaultFilters } from '../../store/libraryModel'
 import { toastSuccess } from '../../store/toasts'
 import { LibraryCard, LibraryCardSkeleton } from './LibraryCard'
+import './library.css'
 
 const CARD_MIN = 220
 const GAP = 14
@@ -69,7 +70,7 @@ export function LibraryScreen(): ReactElement {
         <Button
           icon="retry"
           onClick={async () => {
-            const r = await attempt('library.rescan', {})
+            const r = await libraryClient.rescan()
             if (r) {
               toastSuccess(t('library.rescanned', { added: r.added, updated: r.updated, removed: r.removed }))
               reload()

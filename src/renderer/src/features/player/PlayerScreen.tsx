@@ -1,19 +1,21 @@
 import { useEffect, useRef, useState, type ReactElement } from 'react'
-import { attempt, mediaUrl } from '../../api'
+import { mediaUrl } from '../../api'
+import { jobsClient } from '../../clients/jobsClient'
 import { Button, IconButton } from '../../components/Button'
 import { EmptyState, ErrorPanel, Kbd, Loading } from '../../components/Feedback'
 import { Icon } from '../../components/Icon'
 import { useLang, useT } from '../../i18n'
 import { formatBytes, formatClock, formatDateTime, formatMoney } from '../../lib/format'
+import { isTyping } from '../../lib/isTyping'
 import type { LibraryItem } from '../../shared'
 import { modelById, navigate, useApp, type ScreenName } from '../../store/app'
 import { useCompose } from '../../store/compose'
 import { promptDialog } from '../../store/dialogs'
 import { libraryItem, useMediaCache } from '../../store/mediaCache'
 import { toastError, toastSuccess } from '../../store/toasts'
-import { isTyping } from '../help/shortcuts'
-import { deleteItem, setFavorite, showItemInFolder } from '../library/libraryActions'
+import { deleteItem, setFavorite, showItemInFolder } from '../common/libraryActions'
 import { SPEEDS, clampTime, commandFor, fasterSpeed } from './playerKeys'
+import './player.css'
 
 export function PlayerScreen({ itemId, back }: { itemId: string; back: ScreenName }): ReactElement {
   const t = useT()
@@ -200,7 +202,7 @@ function Details({ item, onChange, onDeleted }: { item: LibraryItem; onChange: (
   const remix = async (): Promise<void> => {
     const prompt = await promptDialog({ title: t('player.remixTitle'), body: t('player.remixBody'), label: t('field.prompt'), initial: item.prompt, confirmLabel: t('player.remix'), multiline: true, testId: 'remix-dialog' })
     if (!prompt) return
-    const reply = await attempt('jobs.remix', { id: item.jobId, prompt })
+    const reply = await jobsClient.remix(item.jobId, prompt)
     if (!reply) return
     if (reply.ok) toastSuccess(t('submit.queued', { count: reply.jobs.length }), { label: t('submit.viewQueue'), run: () => navigate({ name: 'queue' }) })
     else toastError(reply.errors.flatMap((e) => e.errors.map((x) => x.message)).join(' '))

@@ -3,6 +3,7 @@ import { Button } from '../../components/Button'
 import { Icon } from '../../components/Icon'
 import { useT } from '../../i18n'
 import { navigate, useApp } from '../../store/app'
+import './engineBanner.css'
 
 /** Shown on every screen while the engine is paused (key rejected, wrong base URL, no key). */
 export function EngineBanner(): ReactElement | null {

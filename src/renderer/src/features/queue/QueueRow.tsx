@@ -5,10 +5,11 @@ import { ProgressBar, StateBadge } from '../../components/Feedback'
 import { engineText, useLang, useT, type Lang, type TFunction } from '../../i18n'
 import { formatBytes, formatClock, formatMoney } from '../../lib/format'
 import { useNow } from '../../lib/useNow'
-import { isTerminal, type JobView } from '../../shared'
+import { CANCELABLE_STATES, GENERATING_STATES, POLLED_STATES, RETRYABLE_STATES, TERMINAL_STATES, WAITING_FOR_PERSON_STATES, isIn, type JobView } from '../../shared'
 import { useJobs } from '../../store/jobs'
-import { cancelJob, copyTaskId, decideJob, duplicateIntoCompose, openJob, retryJob, sendHeldJob, showJobInFolder } from './jobActions'
+import { cancelJob, copyTaskId, decideJob, duplicateIntoCompose, openJob, retryJob, sendHeldJob, showJobInFolder } from '../common/jobActions'
 import { JobThumb } from './JobThumb'
+import './queue.css'
 
 export const ROW_HEIGHT = 76
 
@@ -40,7 +41,7 @@ export const QueueRow = memo(function QueueRow({ id, focused, style }: { id: str
       <div className="queue-progress">
         <div className="queue-progress-head">
           <StateBadge state={job.state} />
-          {isTerminal(job.state) ? <FinishedTime job={job} /> : <Elapsed job={job} />}
+          {isIn(TERMINAL_STATES, job.state) ? <FinishedTime job={job} /> : <Elapsed job={job} />}
         </div>
         <ProgressCell job={job} />
       </div>
@@ -61,11 +62,12 @@ export function jobNoteText(job: JobView, lang: Lang): string {
 }
 
 function lineOf(job: JobView, t: TFunction, lang: Lang): { text: string; tone: 'error' | 'warn' | 'muted' } | null {
-  if (job.error && (job.state === 'failed' || job.state === 'needs_decision' || job.state === 'canceled')) {
+  // A job that stopped and can be tried again leads with why it stopped.
+  if (job.error && isIn(RETRYABLE_STATES, job.state)) {
     const text = jobErrorText(job, lang)
     return { text: job.state === 'canceled' ? text : `${t(`errorKind.${job.error.kind}`)} — ${text}`, tone: job.state === 'failed' ? 'error' : 'muted' }
   }
-  if (job.note) return { text: jobNoteText(job, lang), tone: job.state === 'needs_decision' || job.state === 'held' ? 'warn' : 'muted' }
+  if (job.note) return { text: jobNoteText(job, lang), tone: isIn(WAITING_FOR_PERSON_STATES, job.state) ? 'warn' : 'muted' }
   if (job.state === 'needs_decision') return { text: t('queue.decisionExplain'), tone: 'warn' }
   if (job.state === 'held') return { text: t('queue.heldExplain'), tone: 'warn' }
   if (job.error) return { text: jobErrorText(job, lang), tone: 'muted' }
@@ -86,7 +88,7 @@ function ProgressCell({ job }: { job: JobView }): ReactElement | null {
       </div>
     )
   }
-  if (job.state === 'running' || job.state === 'submitted' || job.state === 'submitting') {
+  if (isIn(GENERATING_STATES, job.state)) {
     return (
       <div className="progress-cell">
         <ProgressBar value={job.state === 'running' ? job.progress : null} label={t('queue.generation')} testId="job-progress" />
@@ -101,7 +103,8 @@ function Elapsed({ job }: { job: JobView }): ReactElement {
   const now = useNow()
   const t = useT()
   const start = job.submittedAt ?? job.createdAt
-  const eta = job.etaAt !== null && (job.state === 'running' || job.state === 'submitted') ? job.etaAt - now : null
+  // Only a task the provider is making has an ETA.
+  const eta = job.etaAt !== null && isIn(POLLED_STATES, job.state) ? job.etaAt - now : null
   return (
     <span className="queue-time mono" data-testid="job-elapsed">
       {formatClock(now - start)}
@@ -118,10 +121,11 @@ function FinishedTime({ job }: { job: JobView }): ReactElement | null {
 function RowActions({ job }: { job: JobView }): ReactElement {
   const t = useT()
   const s = job.state
-  const active = s === 'queued' || s === 'submitting' || s === 'submitted' || s === 'running' || s === 'downloading'
+  // A job waiting for a decision offers Resubmit / Dismiss instead of the usual buttons.
+  const deciding = s === 'needs_decision'
   return (
     <>
-      {s === 'needs_decision' ? (
+      {deciding ? (
         <>
           <Button size="sm" variant="primary" onClick={() => void decideJob(job, 'resubmit')} data-testid="job-resubmit">
             {t('queue.resubmit')}
@@ -142,10 +146,10 @@ function RowActions({ job }: { job: JobView }): ReactElement {
           <IconButton icon="folder" size="sm" label={t('common.showInFolder')} onClick={() => showJobInFolder(job)} data-testid="job-show" />
         </>
       ) : null}
-      {s === 'failed' || s === 'canceled' ? <IconButton icon="retry" size="sm" label={t('queue.retry')} onClick={() => void retryJob(job)} data-testid="job-retry" /> : null}
-      {s !== 'needs_decision' ? <IconButton icon="duplicate" size="sm" label={t('queue.duplicate')} onClick={() => void duplicateIntoCompose(job)} data-testid="job-duplicate" /> : null}
-      {job.remoteId && s !== 'needs_decision' ? <IconButton icon="hash" size="sm" label={t('queue.copyId')} onClick={() => void copyTaskId(job)} data-testid="job-copy-id" /> : null}
-      {active || s === 'held' ? <IconButton icon="x" size="sm" variant="ghost" className="danger-hover" label={t('queue.cancel')} onClick={() => void cancelJob(job)} data-testid="job-cancel" /> : null}
+      {isIn(RETRYABLE_STATES, s) && !deciding ? <IconButton icon="retry" size="sm" label={t('queue.retry')} onClick={() => void retryJob(job)} data-testid="job-retry" /> : null}
+      {!deciding ? <IconButton icon="duplicate" size="sm" label={t('queue.duplicate')} onClick={() => void duplicateIntoCompose(job)} data-testid="job-duplicate" /> : null}
+      {job.remoteId && !deciding ? <IconButton icon="hash" size="sm" label={t('queue.copyId')} onClick={() => void copyTaskId(job)} data-testid="job-copy-id" /> : null}
+      {isIn(CANCELABLE_STATES, s) && !deciding ? <IconButton icon="x" size="sm" variant="ghost" className="danger-hover" label={t('queue.cancel')} onClick={() => void cancelJob(job)} data-testid="job-cancel" /> : null}
     </>
   )
 }

@@ -8,11 +8,13 @@ import { Icon } from '../../components/Icon'
 import { ScreenHeader } from '../../components/ScreenHeader'
 import { useLang, useT, type MessageKey } from '../../i18n'
 import { formatNumber } from '../../lib/format'
+import { TERMINAL_STATES } from '../../shared'
 import { navigate } from '../../store/app'
 import { useJobs } from '../../store/jobs'
-import { QUEUE_FILTERS, filterCount, filterJobIds, finishedIds, type QueueFilter } from '../../store/jobsModel'
-import { clearFinished } from './jobActions'
+import { QUEUE_FILTERS, countIn, filterCount, filterJobIds, finishedIds, type QueueFilter } from '../../store/jobsModel'
+import { clearFinished } from '../common/jobActions'
 import { QueueRow, ROW_HEIGHT } from './QueueRow'
+import './queue.css'
 
 export function QueueScreen({ focusId, nonce }: { focusId?: string; nonce?: number }): ReactElement {
   const t = useT()
@@ -52,7 +54,7 @@ export function QueueScreen({ focusId, nonce }: { focusId?: string; nonce?: numb
     if (index >= 0) virtualizer.scrollToIndex(index, { align: 'center' })
   }, [flash, ids, virtualizer])
 
-  const finished = useMemo(() => counts.completed + counts.failed + counts.canceled, [counts])
+  const finished = useMemo(() => countIn(counts, TERMINAL_STATES), [counts])
 
   return (
     <div className="screen screen-queue" data-testid="queue-screen">

@@ -1,6 +1,8 @@
 import { useEffect, useId, useState, type ReactElement, type ReactNode } from 'react'
-import { attempt, errorMessage, invoke } from '../../api'
+import { errorMessage } from '../../api'
 import { applySettings } from '../../boot'
+import { keyClient } from '../../clients/keyClient'
+import { settingsClient } from '../../clients/settingsClient'
 import { Button } from '../../components/Button'
 import { Loading, ProgressBar } from '../../components/Feedback'
 import { Icon } from '../../components/Icon'
@@ -11,12 +13,13 @@ import type { LanguageSetting, Settings, ThemeSetting } from '../../shared'
 import { useApp } from '../../store/app'
 import { confirmDialog } from '../../store/dialogs'
 import { toastError, toastSuccess } from '../../store/toasts'
-import { KeyForm, openKeyConsole, storageLabel } from '../firstRun/KeyForm'
+import { KeyForm, openKeyConsole, storageLabel } from '../common/KeyForm'
+import './settings.css'
 
 type Patch = Partial<Pick<Settings, 'baseUrl' | 'maxConcurrentCreates' | 'maxConcurrentCreatesPerProvider' | 'maxConcurrentDownloads' | 'maxConcurrentDownloadsPerProvider' | 'requestsPerSecond' | 'theme' | 'language' | 'notifications'>>
 
 async function update(patch: Patch): Promise<boolean> {
-  const s = await attempt('settings.update', patch)
+  const s = await settingsClient.update(patch)
   if (s) applySettings(s)
   return s !== null
 }
@@ -103,7 +106,7 @@ function KeySection(): ReactElement {
               onClick={async () => {
                 const ok = await confirmDialog({ title: t('settings.removeKeyTitle'), body: t('settings.removeKeyBody'), confirmLabel: t('settings.removeKey'), danger: true })
                 if (!ok) return
-                const status = await attempt('key.clear', {})
+                const status = await keyClient.clear()
                 if (status) {
                   useApp.setState({ key: status })
                   toastSuccess(t('settings.keyRemoved'))
@@ -137,13 +140,13 @@ function LibrarySection({ settings }: { settings: Settings }): ReactElement {
   const t = useT()
   const [moving, setMoving] = useState<string | null>(null)
   const change = async (): Promise<void> => {
-    const to = await attempt('settings.chooseFolder', {})
+    const to = await settingsClient.chooseFolder()
     if (!to || to === settings.libraryDir) return
     const ok = await confirmDialog({ title: t('settings.moveTitle'), body: t('settings.moveBody', { from: settings.libraryDir, to }), confirmLabel: t('settings.moveConfirm'), testId: 'move-dialog' })
     if (!ok) return
     setMoving(to)
     try {
-      const reply = await invoke('settings.moveLibrary', { to }, { quiet: true })
+      const reply = await settingsClient.moveLibrary(to)
       applySettings(reply.settings)
       if (reply.ok) toastSuccess(reply.message || t('settings.moved', { count: reply.moved }))
       else toastError(reply.message)

@@ -7,6 +7,7 @@ import { navigate, useApp, type ScreenName } from '../../store/app'
 import { useBatch } from '../../store/batch'
 import { useJobs } from '../../store/jobs'
 import { filterCount } from '../../store/jobsModel'
+import './sidebar.css'
 
 interface NavItem {
   name: ScreenName
@@ -30,7 +31,7 @@ export function Sidebar(): ReactElement {
   const route = useApp((s) => s.route)
   const current = route.name === 'player' ? route.back : route.name
   const active = useJobs((s) => filterCount(s.counts, 'active'))
-  const attention = useJobs((s) => s.counts.needs_decision + s.counts.held)
+  const attention = useJobs((s) => filterCount(s.counts, 'attention'))
   const batchCount = useBatch((s) => s.cards.length)
   return (
     <nav className="sidebar" aria-label={t('nav.label')}>

@@ -2,6 +2,7 @@ import { useRef, type ReactElement } from 'react'
 import { useLang, useT } from '../../i18n'
 import { formatMoney } from '../../lib/format'
 import { useWidth } from '../../lib/useWidth'
+import './spend.css'
 
 export function niceMax(value: number): number {
   if (value <= 0) return 1

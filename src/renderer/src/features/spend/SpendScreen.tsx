@@ -1,5 +1,5 @@
 import { useEffect, useId, useState, type ReactElement } from 'react'
-import { attempt } from '../../api'
+import { settingsClient } from '../../clients/settingsClient'
 import { Button } from '../../components/Button'
 import { EmptyState, ErrorPanel, Loading, ProgressBar } from '../../components/Feedback'
 import { Icon } from '../../components/Icon'
@@ -11,6 +11,7 @@ import { useApp } from '../../store/app'
 import { useSpend } from '../../store/spend'
 import { toastSuccess } from '../../store/toasts'
 import { SpendChart } from './SpendChart'
+import './spend.css'
 
 export function SpendScreen(): ReactElement {
   const t = useT()
@@ -140,7 +141,7 @@ function BudgetEditor(): ReactElement {
   const save = async (): Promise<void> => {
     if (invalid) return
     setBusy(true)
-    const s = await attempt('settings.update', { dailyBudget: parsed })
+    const s = await settingsClient.update({ dailyBudget: parsed })
     setBusy(false)
     if (s) {
       useApp.setState({ settings: s })

@@ -1,0 +1,185 @@
+// One handler per contract channel, in plain Node. Payloads arrive already validated by dispatch().
+import { randomBytes } from 'node:crypto'
+import { mkdir, rm, writeFile } from 'node:fs/promises'
+import { basename, extname, join } from 'node:path'
+import type { z } from 'zod'
+import type { InvokeChannel, invokeChannels, ReplyOf } from '../shared/ipc/contract'
+import type { JobSpec } from '../shared/jobs'
+import { type Message, msg, SentenceError } from '../shared/messages'
+import { ApiError } from '../core/http/apiError'
+import { normalizeBaseUrl } from '../core/http/cometClient'
+import { ImageReadError, probeImage } from '../core/images/imageProbe'
+import { SecretStoreError } from '../core/secrets/secretStore'
+import { isSafeExternalUrl } from './securityPolicy'
+import { checkAgainst, inspectFiles } from './fileInspector'
+import { moveLibrary, MoveError } from './libraryMover'
+import type { Studio } from './studio'
+
+type Req<C extends InvokeChannel> = z.output<(typeof invokeChannels)[C]['req']>
+export type Handlers = { [C in InvokeChannel]: (req: Req<C>) => Promise<ReplyOf<C>> }
+
+/** A request the person made that cannot be done, in a sentence for them (shown in a toast). */
+export class UserError extends SentenceError {
+  constructor(
+    sentence: Message,
+    readonly code = 'user'
+  ) {
+    super(sentence)
+    this.name = 'UserError'
+  }
+}
+
+function safeName(name: string): string {
+  return basename(name).replace(/[^\p{L}\p{N}._ -]+/gu, '_').slice(0, 80) || 'image'
+}
+
+export function createHandlers(studio: Studio): Handlers {
+  const { engine } = studio
+  const lib = (): typeof engine.library => engine.library
+  const jobFile = (id: string): string => {
+    const job = engine.getJob(id)
+    if (!job?.file) throw new UserError(msg('ui.noFinishedVideo'))
+    return job.file
+  }
+  const itemFile = (id: string): string => {
+    const item = lib().get(id)
+    if (!item) throw new UserError(msg('ui.videoGone'))
+    return lib().absolutePath(item)
+  }
+
+  // Images are uploaded to the provider: only files the person chose in the app may go, never a
+  // path a compromised page made up.
+  const chosenImages = (paths: readonly string[] | undefined): void => {
+    for (const p of paths ?? []) {
+      if (!studio.tokens.knows(p)) throw new UserError(msg('ui.imageNotChosen', { name: basename(p) }), 'image_not_chosen')
+    }
+  }
+
+  return {
+    'app.info': async () => ({
+      version: studio.o.version,
+      platform: studio.o.platform,
+      dataDir: studio.o.dataDir,
+      libraryDir: lib().root,
+      systemLocale: studio.o.systemLocale
+    }),
+    'key.status': () => studio.o.secrets.status(),
+    'key.set': ({ key }) => studio.setKey(key),
+    'key.clear': () => studio.o.secrets.clearKey(),
+    'engine.status': async () => engine.status(),
+    'catalog.list': ({ refresh }) => engine.refreshModels({ force: refresh }),
+    'jobs.list': async ({ states, limit, offset }) => {
+      const jobs = engine.listJobs({ states, limit: limit ?? 20_000, offset, order: 'desc' })
+      return { jobs, total: engine.countJobs(states) }
+    },
+    'jobs.validate': async ({ spec }) => {
+      chosenImages(spec.images)
+      return { errors: await engine.validate(spec as JobSpec), estimate: engine.estimate(spec as JobSpec) }
+    },
+    'jobs.create': ({ specs, confirmOverBudget, lineage }) => {
+      for (const spec of specs) chosenImages(spec.images)
+      return engine.createJobs({ specs: specs as JobSpec[], confirmOverBudget, lineage: lineage ?? null })
+    },
+    'jobs.cancel': async ({ id }) => engine.cancel(id),
+    'jobs.retry': ({ id }) => engine.retry(id),
+    'jobs.duplicate': ({ id, edits }) => {
+      chosenImages(edits?.images)
+      return engine.duplicate(id, edits as Partial<JobSpec>)
+    },
+    'jobs.remix': ({ id, prompt }) => engine.remix(id, prompt),
+    'jobs.decide': async ({ id, choice }) => engine.decide(id, choice),
+    'jobs.confirmHeld': async ({ ids }) => engine.confirmHeld(ids),
+    'jobs.remove': async ({ ids }) => engine.removeJobs(ids),
+    'jobs.open': async ({ id }) => studio.o.shell.openPath(jobFile(id)),
+    'jobs.showInFolder': async ({ id }) => {
+      studio.o.shell.showItemInFolder(jobFile(id))
+      return true
+    },
+    'files.inspect': async ({ paths, model }) => inspectFiles(paths, model ? engine.model(model) : null, studio.tokens),
+    'files.saveFixedImage': async ({ sourceName, mime, bytes }) => {
+      const dir = studio.fixedImagesDir
+      await mkdir(dir, { recursive: true })
+      const ext = mime === 'image/png' ? '.png' : mime === 'image/webp' ? '.webp' : '.jpg'
+      const stem = safeName(sourceName).replace(extname(sourceName), '')
+      const path = join(dir, `${stem}-fixed-${randomBytes(3).toString('hex')}${ext}`)
+      await writeFile(path, bytes)
+      const info = await probeImage(path)
+      if (!info.type) {
+        await rm(path, { force: true }) // leave no unusable file behind
+        throw new UserError(msg('ui.fixedUnreadable'))
+      }
+      const lastModel = engine.settings.lastModel
+      return {
+        path,
+        name: basename(path),
+        token: studio.tokens.tokenFor(path),
+        info,
+        hash: randomBytes(8).toString('hex'),
+        duplicateOf: null,
+        ...checkAgainst(lastModel ? engine.model(lastModel) : null, info)
+      }
+    },
+    'library.list': async (q) => lib().list(q),
+    'library.get': async ({ id }) => lib().get(id),
+    'library.facets': async () => lib().facets(),
+    'library.favorite': async ({ id, favorite }) => lib().setFavorite(id, favorite),
+    'library.tags': async ({ id, tags }) => lib().setTags(id, tags),
+    'library.poster': async ({ id, bytes }) => {
+      await studio.savePoster(id, bytes)
+      return lib().get(id)!
+    },
+    'library.delete': async ({ id }) => {
+      await lib().delete(id, (p) => studio.o.shell.trashItem(p))
+      studio.push('library.changed', { itemIds: [id] })
+      return true
+    },
+    'library.rescan': () => lib().rescan(),
+    'library.open': async ({ id }) => studio.o.shell.openPath(itemFile(id)),
+    'library.showInFolder': async ({ id }) => {
+      studio.o.shell.showItemInFolder(itemFile(id))
+      return true
+    },
+    'spend.summary': async () => engine.spend(),
+    'settings.get': async () => engine.settings,
+    'settings.update': async (patch) => {
+      const next = engine.updateSettings(patch.baseUrl !== undefined ? { ...patch, baseUrl: normalizeBaseUrl(patch.baseUrl) } : patch)
+      studio.push('settings.changed', next)
+      return next
+    },
+    'settings.chooseFolder': () => studio.o.shell.chooseFolder(),
+    'settings.moveLibrary': async ({ to }) => {
+      const from = lib().root
+      // Stop downloads while files move; the engine resumes them in the new place.
+      await engine.stop()
+      try {
+        const result = await moveLibrary(from, to)
+        const settings = engine.updateSettings({ libraryDir: to })
+        await lib().rescan()
+        studio.push('settings.changed', settings)
+        studio.push('library.changed', { itemIds: [] })
+        const done = msg('move.done', { moved: result.moved, to, skipped: result.skipped.length || '' })
+        return { ok: true, moved: result.moved, message: done.text, code: done.code, params: done.params, settings }
+      } catch (err) {
+        const failed = err instanceof MoveError ? err.sentence : msg('move.failed', { detail: err instanceof Error ? err.message : String(err), from })
+        return { ok: false, moved: 0, message: failed.text, code: failed.code, params: failed.params, settings: engine.settings }
+      } finally {
+        engine.start()
+      }
+    },
+    'shell.openExternal': async ({ url }) => {
+      if (!isSafeExternalUrl(url)) throw new UserError(msg('ui.onlyWebLinks'))
+      await studio.o.shell.openExternal(url)
+      return true
+    }
+  }
+}
+
+/** The sentence for the person an error carries, when it was written for them; null for anything else. */
+export function userFacing(err: unknown): { name: string; sentence: Message } | null {
+  // UserError, EngineError, LibraryError, MoveError: their messages are written for the person.
+  if (err instanceof SentenceError) return { name: err.name, sentence: err.sentence }
+  if (err instanceof ApiError) return { name: err.name, sentence: err.toMessage() }
+  if (err instanceof SecretStoreError) return { name: err.name, sentence: err.sentence ?? msg('key.problem', { detail: err.message }) }
+  if (err instanceof ImageReadError) return { name: err.name, sentence: msg('create.imageUnreadable', { detail: err.message }) }
+  return null
+}

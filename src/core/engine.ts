@@ -1,0 +1,368 @@
+// The video engine: plain Node, ports injected. This file only wires the parts and offers the
+// operations the desktop app, the CLI and the tests need. Who changes a job: the lifecycle table
+// (jobs/lifecycle.ts) through the hub (jobs/jobHub.ts); the stages and actions call the hub.
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { CreateJobsReply, EngineEvent, EngineStatus, JobQuery, JobSpec, JobView, ProviderFamily } from '../shared/jobs'
+import { ACTIVE_STATES, POLLED_STATES, type StateSet } from '../shared/jobStates'
+import type { CatalogModel, FieldError } from '../shared/modelTypes'
+import type { Settings } from '../shared/settings'
+import type { SpendSummary } from '../shared/spend'
+import { Catalog } from './catalog/catalog'
+import { openDatabase } from './db/database'
+import { DatabaseFileGuard } from './db/databaseFileGuard'
+import { CometClient, type KeySource } from './http/cometClient'
+import { RequestBudget } from './http/requestBudget'
+import { nodeHttpTransport, type HttpTransport } from './http/transport'
+import { type DownloadHooks, Downloads } from './jobs/downloads'
+import { DurationModel } from './jobs/durationModel'
+import { DurationStore } from './jobs/durationStore'
+import { JobActions } from './jobs/jobActions'
+import { type CreateJobsInput, estimateSpec, validateSpec } from './jobs/jobCreation'
+import { JobHub } from './jobs/jobHub'
+import { JobStore } from './jobs/jobStore'
+import { EnginePauses } from './jobs/pauses'
+import { Poller } from './jobs/poller'
+import { SpendLedger } from './jobs/spendLedger'
+import { Lifetime, type StagePorts } from './jobs/stagePorts'
+import { Submitter } from './jobs/submitter'
+import { Timing, type TimingOptions } from './jobs/timing'
+import { waitForJobs, type WaitOptions } from './jobs/waitForJobs'
+import { sweepLeftovers } from './library/leftovers'
+import { Library } from './library/library'
+import { Ownership } from './ownership/ownership'
+import { type Clock, type Logger, silentLogger, systemClock } from './ports'
+import { LiveSettings } from './settings/liveSettings'
+import { SettingsStore } from './settings/settingsStore'
+
+export { EngineError } from './jobs/jobActions'
+export { EnginePausedError } from './jobs/waitForJobs'
+export type { CreateJobsInput } from './jobs/jobCreation'
+
+export interface EngineOptions {
+  /** Holds studio.db and the catalog cache. */
+  dataDir: string
+  /** Library folder used until the person picks one. Default `<dataDir>/library`. */
+  defaultLibraryDir?: string
+  keys: KeySource
+  transport?: HttpTransport
+  clock?: Clock
+  logger?: Logger
+  /** Applied on top of stored settings for this process only (CLI flags, tests). */
+  settingsOverrides?: Partial<Settings>
+  catalogOverrides?: Record<string, ProviderFamily>
+  /** `observer` never runs jobs (a CLI watching the app). Default `auto`: run them when no one else does. */
+  role?: 'auto' | 'observer'
+  /** Every wait and interval the engine plans (tests shrink them). */
+  timing?: TimingOptions
+  /** How downloads open and check files (tests inject a full or read-only disk). */
+  downloadHooks?: DownloadHooks
+}
+
+/** What front ends may do with the library (the engine keeps finalizing and naming to itself). */
+export type LibraryOperations = Pick<
+  Library,
+  'root' | 'list' | 'get' | 'getByJob' | 'facets' | 'stats' | 'setFavorite' | 'setTags' | 'setMediaInfo' | 'delete' | 'rescan' | 'verify' | 'absolutePath'
+>
+
+/** The whole history of durations kept to learn from. */
+const DURATION_HISTORY = 5000
+
+export class Engine {
+  private readonly clock: Clock
+  private readonly logger: Logger
+  private readonly timing: Timing
+  private readonly store: JobStore
+  private readonly hub: JobHub
+  private readonly pauses: EnginePauses
+  private readonly live: LiveSettings
+  private readonly lib: Library
+  private readonly catalog: Catalog
+  private readonly ledger: SpendLedger
+  private readonly budget: RequestBudget
+  private readonly dbGuard: DatabaseFileGuard
+  private readonly ownership: Ownership
+  private readonly submitter: Submitter
+  private readonly poller: Poller
+  private readonly downloads: Downloads
+  private readonly actions: JobActions
+  private readonly closeDb: () => void
+  private readonly lifetime = new Lifetime()
+
+  constructor(private readonly o: EngineOptions) {
+    this.clock = o.clock ?? systemClock
+    this.logger = o.logger ?? silentLogger
+    this.timing = new Timing(o.timing)
+    mkdirSync(o.dataDir, { recursive: true })
+    const dbFile = join(o.dataDir, 'studio.db')
+    const db = openDatabase(dbFile)
+    this.closeDb = () => db.close()
+    const settingsStore = new SettingsStore(db, o.defaultLibraryDir ?? join(o.dataDir, 'library'))
+    this.live = new LiveSettings(settingsStore, o.settingsOverrides)
+    this.lib = new Library(db, this.live.current.libraryDir, this.clock)
+    this.store = new JobStore(db, () => this.lib.root, join)
+    this.hub = new JobHub(this.store, this.clock, this.logger)
+    this.pauses = new EnginePauses(this.clock, this.logger, () => this.emitStatus())
+    this.dbGuard = new DatabaseFileGuard(db, dbFile, this.pauses, this.logger)
+    this.ledger = new SpendLedger(db, this.store)
+    const durationStore = new DurationStore(db)
+    const durations = new DurationModel({ priorSeconds: this.timing.options.priorSeconds })
+    for (const r of durationStore.recent(DURATION_HISTORY)) durations.record(r.model, r.seconds)
+    this.budget = new RequestBudget(this.clock, this.live.current.requestsPerSecond)
+    const client = new CometClient({
+      baseUrl: () => this.live.current.baseUrl,
+      keys: o.keys,
+      transport: o.transport ?? nodeHttpTransport,
+      clock: this.clock,
+      budget: this.budget,
+      logger: this.logger,
+      readTimeoutMs: this.timing.options.readTimeoutMs
+    })
+    this.catalog = new Catalog({ client, cacheFile: join(o.dataDir, 'catalog.json'), clock: this.clock, logger: this.logger, overrides: o.catalogOverrides })
+    this.catalog.onChange(() => this.hub.emit({ type: 'catalog.changed' }))
+    const ports: StagePorts = {
+      clock: this.clock,
+      logger: this.logger,
+      timing: this.timing,
+      jobs: this.store,
+      hub: this.hub,
+      client,
+      catalog: this.catalog,
+      library: this.lib,
+      pauses: this.pauses,
+      settings: this.live,
+      lifetime: this.lifetime
+    }
+    this.poller = new Poller({ ...ports, durations, durationStore }, this.budget, { onSucceeded: () => this.downloads.pump() })
+    this.hub.setViewDecorator((v) => (POLLED_STATES.includes(v.state) ? { ...v, etaAt: this.poller.eta(v.id) } : v))
+    this.downloads = new Downloads(ports, this.poller, o.downloadHooks)
+    this.submitter = new Submitter({ ...ports, ledger: this.ledger }, { onSubmitted: (rec) => this.poller.track(rec) })
+    this.actions = new JobActions({
+      ...ports,
+      ledger: this.ledger,
+      effects: {
+        queued: () => this.wakeSubmitter(),
+        stopped: (id) => {
+          this.poller.untrack(id)
+          this.downloads.abort(id)
+        },
+        created: (jobs, held) => {
+          for (const job of jobs) this.poller.remember(job.id, 0)
+          if (!held) this.wakeSubmitter()
+          this.hub.emit({ type: 'spend.changed' })
+        }
+      }
+    })
+    this.ownership = new Ownership({
+      settings: settingsStore,
+      jobs: this.store,
+      hub: this.hub,
+      clock: this.clock,
+      logger: this.logger,
+      timing: this.timing,
+      observerOnly: o.role === 'observer',
+      hooks: {
+        becameOwner: () => this.runJobs(),
+        lostOwnership: () => this.stopStages(),
+        foreignChange: (rec) => {
+          this.poller.remember(rec.view.id, this.clock.now() - rec.view.createdAt)
+          if (rec.view.state === 'queued') this.submitter.pump()
+          if (rec.view.state === 'canceled') {
+            this.poller.untrack(rec.view.id)
+            this.downloads.abort(rec.view.id)
+          }
+        },
+        tick: () => {
+          this.dbGuard.check()
+          // The model list goes stale (models come and go): refresh it now and then, quietly.
+          this.catalog.refreshInBackground()
+        },
+        ownerTick: () => this.submitter.resolveStuck(),
+        roleChanged: () => this.emitStatus()
+      }
+    })
+  }
+
+  // ---- running --------------------------------------------------------------------------
+
+  /** Starts running jobs (or watching the process that does). Resumes everything unfinished. */
+  start(): void {
+    if (this.ownership.role !== 'stopped') return
+    this.lifetime.renew()
+    this.ownership.start()
+    this.catalog.refreshInBackground()
+    this.emitStatus()
+  }
+
+  /** This process owns the data folder now: resume every unfinished job. */
+  private runJobs(): void {
+    this.poller.start()
+    this.lib.ensureRoot()
+    // A crash can leave a sidecar's temporary file, or the partial download of a job that ended.
+    const swept = sweepLeftovers(this.lib.root, (id) => this.store.get(id)?.view.state === 'downloading')
+    if (swept.temporaryFiles || swept.partials) {
+      this.logger.log('info', `library: removed ${swept.temporaryFiles} temporary file(s) and ${swept.partials} unneeded partial download(s)`)
+    }
+    const now = this.clock.now()
+    for (const rec of this.store.query({ states: ACTIVE_STATES })) this.poller.remember(rec.view.id, now - rec.view.createdAt)
+    // Creates interrupted by a crash or quit: resolve without sending them again.
+    this.submitter.resolveStuck()
+    for (const rec of this.store.query({ states: POLLED_STATES })) this.poller.track(rec)
+    this.downloads.pump()
+    this.submitter.pump()
+  }
+
+  private stopStages(): void {
+    this.poller.stop()
+    this.downloads.stop()
+    this.submitter.stop()
+  }
+
+  private wakeSubmitter(): void {
+    if (this.ownership.isOwner) this.submitter.pump()
+  }
+
+  /**
+   * Stops gracefully: no new work, creates in flight are allowed to finish (so their outcome is
+   * known), polls and downloads stop (partials stay for resume). Nothing is lost.
+   */
+  async stop(): Promise<void> {
+    if (this.ownership.role === 'stopped') return
+    const wasOwner = this.ownership.stop()
+    this.lifetime.endWork()
+    this.stopStages()
+    await this.submitter.idle(this.timing.stopGraceMs)
+    this.lifetime.abandonCreates()
+    this.budget.dispose()
+    if (wasOwner) this.ownership.release()
+  }
+
+  /** Stops and closes the database. */
+  async close(): Promise<void> {
+    await this.stop()
+    await this.dbGuard.beforeClose()
+    this.closeDb()
+  }
+
+  /** The key or base URL changed: try again. */
+  resume(): void {
+    if (!this.pauses.resume()) return // only a restart clears a database pause
+    if (this.ownership.isOwner) {
+      this.submitter.pump()
+      this.downloads.pump()
+    }
+  }
+
+  // ---- events and status ----------------------------------------------------------------
+
+  on(fn: (e: EngineEvent) => void): () => void {
+    return this.hub.on(fn)
+  }
+
+  private emitStatus(): void {
+    this.hub.emit({ type: 'engine.status', status: this.status() })
+  }
+
+  status(): EngineStatus {
+    return { role: this.ownership?.role ?? 'stopped', paused: this.pauses.get(), counts: this.store.countsByState() }
+  }
+
+  // ---- settings, models, library, spend ----------------------------------------------------
+
+  get settings(): Settings {
+    return this.live.current
+  }
+
+  updateSettings(patch: Partial<Settings>): Settings {
+    const next = this.live.update(patch)
+    if (patch.libraryDir && patch.libraryDir !== this.lib.root) this.lib.useFolder(next.libraryDir)
+    this.budget.setRate(next.requestsPerSecond)
+    this.submitter.applySettings()
+    this.downloads.applySettings()
+    if (patch.baseUrl !== undefined) this.resume()
+    return next
+  }
+
+  models(): CatalogModel[] {
+    return this.catalog.models()
+  }
+
+  model(id: string): CatalogModel | null {
+    return this.catalog.resolve(id)
+  }
+
+  /** Refreshes the model list when it is empty or stale (or `force`); says why it could not. */
+  async refreshModels(opts: { force?: boolean } = {}): Promise<{ models: CatalogModel[]; fetchedAt: number; problem: string | null }> {
+    const problem = await this.catalog.ensureFresh({ force: opts.force })
+    return { models: this.catalog.models(), fetchedAt: this.catalog.lastFetchedAt, problem }
+  }
+
+  get library(): LibraryOperations {
+    return this.lib
+  }
+
+  spend(): SpendSummary {
+    return this.ledger.summary(this.clock.now(), this.live.current.dailyBudget)
+  }
+
+  // ---- jobs -------------------------------------------------------------------------------
+
+  validate(spec: JobSpec): Promise<FieldError[]> {
+    return validateSpec(this.catalog, spec)
+  }
+
+  estimate(spec: JobSpec): number | null {
+    return estimateSpec(this.catalog, spec)
+  }
+
+  createJobs(input: CreateJobsInput): Promise<CreateJobsReply> {
+    return this.actions.create(input)
+  }
+
+  listJobs(q: JobQuery = {}): JobView[] {
+    return this.store.query(q).map((r) => this.hub.view(r))
+  }
+
+  countJobs(states?: StateSet): number {
+    return this.store.count(states)
+  }
+
+  getJob(id: string): JobView | null {
+    const rec = this.store.get(id)
+    return rec ? this.hub.view(rec) : null
+  }
+
+  /** Resolves when every named job (default: every active one) is settled, or in `opts.until`. */
+  waitFor(ids: string[] | null, opts: WaitOptions = {}): Promise<JobView[]> {
+    const targets = ids ?? this.store.query({ states: ACTIVE_STATES }).map((r) => r.view.id)
+    return waitForJobs({ hub: this.hub, jobs: this.store, clock: this.clock, pauses: this.pauses }, targets, opts)
+  }
+
+  confirmHeld(ids: string[]): JobView[] {
+    return this.actions.confirmHeld(ids)
+  }
+
+  cancel(id: string): { job: JobView; message: string } {
+    return this.actions.cancel(id)
+  }
+
+  retry(id: string): Promise<CreateJobsReply> {
+    return this.actions.retry(id)
+  }
+
+  duplicate(id: string, edits: Partial<JobSpec> = {}): Promise<CreateJobsReply> {
+    return this.actions.duplicate(id, edits)
+  }
+
+  remix(id: string, prompt: string): Promise<CreateJobsReply> {
+    return this.actions.remix(id, prompt)
+  }
+
+  decide(id: string, choice: 'resubmit' | 'dismiss'): JobView {
+    return this.actions.decide(id, choice)
+  }
+
+  removeJobs(ids: string[]): number {
+    return this.actions.remove(ids)
+  }
+}

@@ -1,0 +1,105 @@
+// What a person can do to jobs: confirm held ones, cancel, retry, duplicate, remix, decide, remove.
+// Each is a lifecycle event through the hub; a new job goes through jobCreation like any other.
+import type { CreateJobsReply, JobSpec, JobView } from '../../shared/jobs'
+import { CANCELABLE_STATES, isIn, MAY_BE_BILLED_STATES, REMOVABLE_STATES, RETRYABLE_STATES } from '../../shared/jobStates'
+import { type Message, msg, SentenceError } from '../../shared/messages'
+import type { Library } from '../library/library'
+import { type CreateJobsInput, createJobs, type CreationPorts } from './jobCreation'
+import type { JobReader } from './stagePorts'
+
+export class EngineError extends SentenceError {
+  constructor(
+    sentence: Message,
+    readonly code: 'not_found' | 'bad_state' | 'validation' | 'unsupported'
+  ) {
+    super(sentence)
+    this.name = 'EngineError'
+  }
+}
+
+/** What the running stages must hear of a person's action. */
+export interface ActionEffects {
+  /** New or re-queued jobs wait to be sent. */
+  queued(): void
+  /** Nothing more is to be done for this job (stop polling or fetching it). */
+  stopped(id: string): void
+  /** Jobs were created (the poller starts their clocks; the spend view changes). */
+  created(jobs: JobView[], held: boolean): void
+}
+
+export type ActionPorts = CreationPorts & { jobs: JobReader; library: Library; effects: ActionEffects }
+
+export class JobActions {
+  constructor(private readonly p: ActionPorts) {}
+
+  private mustGet(id: string): JobView {
+    const rec = this.p.jobs.get(id)
+    if (!rec) throw new EngineError(msg('job.notFound', { id }), 'not_found')
+    return this.p.hub.view(rec)
+  }
+
+  async create(input: CreateJobsInput): Promise<CreateJobsReply> {
+    const reply = await createJobs(this.p, input)
+    if (reply.ok) this.p.effects.created(reply.jobs, reply.held)
+    return reply
+  }
+
+  /** Sends held jobs (the person confirmed the spend). */
+  confirmHeld(ids: string[]): JobView[] {
+    const out = ids.filter((id) => this.p.hub.transition(id, 'hold.confirm', { note: null })).map((id) => this.mustGet(id))
+    this.p.effects.queued()
+    return out
+  }
+
+  /**
+   * Stops a job. Before it was sent nothing is billed; after, CometAPI has no cancel for video
+   * tasks, so the provider may still finish — and bill — the video.
+   */
+  cancel(id: string): { job: JobView; message: string } {
+    const job = this.mustGet(id)
+    if (!isIn(CANCELABLE_STATES, job.state)) throw new EngineError(msg('job.cannotCancel', { state: job.state }), 'bad_state')
+    const note = msg(isIn(MAY_BE_BILLED_STATES, job.state) ? 'cancel.mayBill' : 'cancel.notBilled')
+    this.p.hub.transition(id, 'cancel', { note })
+    this.p.effects.stopped(id)
+    this.p.library.releaseName(id)
+    return { job: this.mustGet(id), message: note.text }
+  }
+
+  /** A new job with the same settings, linked to the old one. */
+  async retry(id: string): Promise<CreateJobsReply> {
+    const job = this.mustGet(id)
+    if (!isIn(RETRYABLE_STATES, job.state)) throw new EngineError(msg('job.notRetryable'), 'bad_state')
+    this.p.hub.transition(id, 'retry.replace', { note: msg('retry.replaced') })
+    return this.create({ specs: [job.spec], parentId: id, lineage: 'retry', batchId: null })
+  }
+
+  /** A new job from an old one's settings with some changed. */
+  async duplicate(id: string, edits: Partial<JobSpec> = {}): Promise<CreateJobsReply> {
+    const job = this.mustGet(id)
+    return this.create({ specs: [{ ...job.spec, ...edits }], parentId: id, lineage: 'duplicate', batchId: null })
+  }
+
+  /** Sora remix of a finished video. */
+  async remix(id: string, prompt: string): Promise<CreateJobsReply> {
+    const job = this.mustGet(id)
+    if (job.state !== 'completed' || !job.remoteId) throw new EngineError(msg('job.remixNotFinished'), 'bad_state')
+    const model = this.p.catalog.resolve(job.model)
+    if (!model?.rules.remix) throw new EngineError(msg('job.noRemix', { model: job.model }), 'unsupported')
+    return this.create({ specs: [{ model: job.model, prompt, remixOf: job.remoteId, seconds: job.spec.seconds, size: job.spec.size }], parentId: id, lineage: 'remix', batchId: null })
+  }
+
+  /** The person's answer for a job whose create may or may not have reached the provider. */
+  decide(id: string, choice: 'resubmit' | 'dismiss'): JobView {
+    const event = choice === 'resubmit' ? 'decide.resubmit' : 'decide.dismiss'
+    const note = msg(choice === 'resubmit' ? 'decide.resubmitted' : 'decide.dismissed')
+    this.mustGet(id)
+    if (!this.p.hub.transition(id, event, { note })) throw new EngineError(msg('job.notUndecided'), 'bad_state')
+    if (choice === 'resubmit') this.p.effects.queued()
+    return this.mustGet(id)
+  }
+
+  /** Removes finished jobs from the queue (their library videos stay). */
+  remove(ids: string[]): number {
+    return ids.filter((id) => this.p.hub.remove(id, REMOVABLE_STATES)).length
+  }
+}

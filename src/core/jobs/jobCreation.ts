@@ -1,0 +1,137 @@
+// Turning specs into jobs: every spec checked against its model first (all or nothing), priced,
+// held above the daily cap unless confirmed, and written in one transaction before any network call.
+import type { CreateJobsReply, JobSpec, Lineage } from '../../shared/jobs'
+import { msg, type Message } from '../../shared/messages'
+import type { FieldError } from '../../shared/modelTypes'
+import { estimateCost } from '../../shared/validation'
+import { adapterFor } from '../adapters'
+import type { Catalog } from '../catalog/catalog'
+import { ImageReadError, probeImage } from '../images/imageProbe'
+import { dayKey, type SpendLedger } from './spendLedger'
+import { newId, type StagePorts } from './stagePorts'
+
+export interface CreateJobsInput {
+  specs: JobSpec[]
+  batchId?: string | null
+  parentId?: string | null
+  lineage?: Lineage | null
+  /** The person confirmed spending above the daily cap. */
+  confirmOverBudget?: boolean
+}
+
+export type CreationPorts = Pick<StagePorts, 'clock' | 'hub' | 'catalog' | 'settings'> & { ledger: SpendLedger }
+
+/** How long a first run waits for the model list before pricing jobs without it. */
+const CATALOG_WAIT_MS = 5000
+/** Image headers are read from disk a few at a time, so a 1,000-image batch is not 1,000 waits in a row. */
+const VALIDATION_WORKERS = 16
+
+/** Checks a spec against its model before anything is sent. Reads image headers only. */
+export async function validateSpec(catalog: Catalog, spec: JobSpec): Promise<FieldError[]> {
+  const model = catalog.resolve(spec.model)
+  if (!model) {
+    return [{ field: 'model', code: 'model.unknown', message: `The model "${spec.model}" is not in the CometAPI catalog. Refresh the model list or pick another model.`, params: { model: spec.model } }]
+  }
+  if (!model.available) {
+    return [{ field: 'model', code: 'model.unavailable', message: `The model ${spec.model} is not available right now: ${model.unavailableReason ?? 'CometAPI says so'}. Pick another model.`, params: { model: spec.model } }]
+  }
+  if (model.upcoming) {
+    return [{ field: 'model', code: 'model.upcoming', message: `The model ${spec.model} is announced but not callable yet. Pick another model.`, params: { model: spec.model } }]
+  }
+  const infos = []
+  const problems: FieldError[] = []
+  for (const [i, path] of (spec.images ?? []).entries()) {
+    try {
+      infos.push(await probeImage(path))
+    } catch (err) {
+      problems.push({ field: `images[${i}]`, code: 'image.unreadable', message: err instanceof ImageReadError ? err.message : `Could not read ${path}.`, params: { path } })
+    }
+  }
+  if (problems.length) return problems
+  if (spec.remixOf && !model.rules.remix) {
+    return [{ field: 'model', code: 'model.noRemix', message: `${spec.model} cannot remix videos. Remix works with Sora 2 models.`, params: { model: spec.model } }]
+  }
+  // The adapter runs the shared rule checks (the same the renderer shows) plus its family's own.
+  return adapterFor(model.family).validate(spec, model.rules, infos)
+}
+
+export function estimateSpec(catalog: Catalog, spec: JobSpec): number | null {
+  const model = catalog.resolve(spec.model)
+  return model ? estimateCost(model.pricing, model.rules, spec) : null
+}
+
+/** Validates every spec, then writes all jobs in one transaction (held above the cap) before any network call. */
+export async function createJobs(ports: CreationPorts, input: CreateJobsInput): Promise<CreateJobsReply> {
+  const { catalog, clock } = ports
+  // Prices and vendors come from the catalog: on a first run, fetch it before pricing jobs.
+  await catalog.ensureFresh({ onlyWhenEmpty: true, waitMs: CATALOG_WAIT_MS })
+  if (!input.specs.length) return { ok: false, errors: [{ index: 0, errors: [{ field: 'specs', code: 'batch.empty', message: 'Nothing to create.' }] }] }
+  const checked = await validateAll(catalog, input.specs)
+  const errors = checked.flatMap((problems, index) => (problems.length ? [{ index, errors: problems }] : []))
+  if (errors.length) return { ok: false, errors }
+  const now = clock.now()
+  const costs = input.specs.map((s) => estimateSpec(catalog, s))
+  const known = costs.filter((c): c is number => c != null)
+  const estimate = known.length ? known.reduce((a, b) => a + b, 0) : null
+  const note = input.confirmOverBudget ? null : overCapNote(ports, estimate, now)
+  const batchId = input.batchId ?? (input.specs.length > 1 ? newId('b', now) : null)
+  const jobs = ports.hub.insert(
+    input.specs.map((spec, i) => {
+      const model = catalog.resolve(spec.model)!
+      const id = newId('j', now)
+      return {
+        id,
+        batchId,
+        parentId: input.parentId ?? null,
+        lineage: input.lineage ?? null,
+        model: spec.model,
+        provider: model.family,
+        vendor: model.vendor,
+        spec: normalizeSpec(spec),
+        externalId: `cvs-${id}`,
+        estimatedCost: costs[i],
+        note,
+        createdAt: now + i
+      }
+    }),
+    note ? 'create.hold' : 'create.queue'
+  )
+  return { ok: true, jobs, held: note !== null, estimate, note: note?.text ?? null }
+}
+
+async function validateAll(catalog: Catalog, specs: JobSpec[]): Promise<FieldError[][]> {
+  let next = 0
+  const checked = new Array<FieldError[]>(specs.length)
+  const worker = async (): Promise<void> => {
+    while (next < specs.length) {
+      const i = next++
+      checked[i] = await validateSpec(catalog, specs[i])
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(VALIDATION_WORKERS, specs.length) }, worker))
+  return checked
+}
+
+/** Why the batch is held, when it would take today's spend above the daily cap. */
+function overCapNote(ports: Pick<CreationPorts, 'ledger' | 'settings'>, estimate: number | null, now: number): Message | null {
+  const cap = ports.settings.current.dailyBudget
+  if (cap == null || estimate == null) return null
+  const spent = ports.ledger.totalForDay(dayKey(now)) + ports.ledger.pendingEstimate()
+  if (spent + estimate <= cap) return null
+  return msg('held.overCap', { estimate: estimate.toFixed(2), total: (spent + estimate).toFixed(2), cap: cap.toFixed(2) })
+}
+
+/** Drops empty optional fields so stored specs are tidy and comparable. */
+export function normalizeSpec(spec: JobSpec): JobSpec {
+  const out: JobSpec = { model: spec.model.trim(), prompt: spec.prompt }
+  if (spec.negativePrompt?.trim()) out.negativePrompt = spec.negativePrompt
+  if (spec.seconds != null) out.seconds = spec.seconds
+  if (spec.size) out.size = spec.size
+  if (spec.aspectRatio) out.aspectRatio = spec.aspectRatio
+  if (spec.resolution) out.resolution = spec.resolution
+  if (spec.seed != null) out.seed = spec.seed
+  if (spec.images?.length) out.images = [...spec.images]
+  if (spec.remixOf) out.remixOf = spec.remixOf
+  if (spec.params && Object.keys(spec.params).length) out.params = { ...spec.params }
+  return out
+}

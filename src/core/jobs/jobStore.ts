@@ -1,0 +1,325 @@
+// Jobs in SQLite: the only code that speaks SQL to the jobs and job_events tables. Every change is
+// one short transaction; the engine never keeps a job only in memory. State changes are written by
+// the hub (jobHub.ts), which checks them against the lifecycle table first.
+import type { JobError, JobQuery, JobSpec, JobState, JobView, Lineage, ProviderFamily } from '../../shared/jobs'
+import type { StateSet } from '../../shared/jobStates'
+import type { Message } from '../../shared/messages'
+import type { Db } from '../db/database'
+
+interface JobRow {
+  id: string
+  batch_id: string | null
+  parent_id: string | null
+  lineage: string | null
+  model: string
+  provider: string
+  vendor: string | null
+  spec: string
+  state: string
+  progress: number | null
+  downloaded_bytes: number
+  download_total: number | null
+  remote_id: string | null
+  external_id: string
+  result_urls: string | null
+  result_expires_at: number | null
+  estimated_cost: number | null
+  error: string | null
+  note: string | null
+  file_name: string | null
+  library_item_id: string | null
+  create_attempts: number
+  poll_count: number
+  poll_errors: number
+  last_polled_at: number | null
+  next_attempt_at: number | null
+  remote_done_at: number | null
+  created_at: number
+  updated_at: number
+  submitted_at: number | null
+  completed_at: number | null
+  rev: number
+}
+
+/** A job as stored, with the engine's bookkeeping next to what everyone sees. */
+export interface JobRecord {
+  view: JobView
+  resultUrls: string[]
+  resultExpiresAt: number | null
+  fileName: string | null
+  createAttempts: number
+  pollCount: number
+  pollErrors: number
+  lastPolledAt: number | null
+  nextAttemptAt: number | null
+  remoteDoneAt: number | null
+  /** Database-wide change counter: a clock that never jumps, for watching changes across processes. */
+  rev: number
+}
+
+export interface NewJob {
+  id: string
+  batchId: string | null
+  parentId: string | null
+  lineage: Lineage | null
+  model: string
+  provider: ProviderFamily
+  vendor: string | null
+  spec: JobSpec
+  state: JobState
+  externalId: string
+  estimatedCost: number | null
+  note: Message | null
+  createdAt: number
+}
+
+/** Fields a stage may change besides the state (which only a lifecycle event sets); undefined leaves a column as it is. */
+export interface JobUpdate {
+  progress?: number | null
+  downloadedBytes?: number
+  downloadTotal?: number | null
+  remoteId?: string | null
+  resultUrls?: string[]
+  resultExpiresAt?: number | null
+  error?: JobError | null
+  note?: Message | null
+  fileName?: string | null
+  libraryItemId?: string | null
+  createAttempts?: number
+  pollCount?: number
+  pollErrors?: number
+  lastPolledAt?: number | null
+  nextAttemptAt?: number | null
+  remoteDoneAt?: number | null
+  submittedAt?: number | null
+  completedAt?: number | null
+  estimatedCost?: number | null
+}
+
+const NEXT_REV = '(SELECT IFNULL(MAX(rev), 0) + 1 FROM jobs)'
+
+/** What the hub writes: the update plus the state its event leads to. */
+export type StoredUpdate = JobUpdate & { state?: JobState }
+
+const COLUMNS: Record<keyof StoredUpdate, string> = {
+  state: 'state',
+  progress: 'progress',
+  downloadedBytes: 'downloaded_bytes',
+  downloadTotal: 'download_total',
+  remoteId: 'remote_id',
+  resultUrls: 'result_urls',
+  resultExpiresAt: 'result_expires_at',
+  error: 'error',
+  note: 'note',
+  fileName: 'file_name',
+  libraryItemId: 'library_item_id',
+  createAttempts: 'create_attempts',
+  pollCount: 'poll_count',
+  pollErrors: 'poll_errors',
+  lastPolledAt: 'last_polled_at',
+  nextAttemptAt: 'next_attempt_at',
+  remoteDoneAt: 'remote_done_at',
+  submittedAt: 'submitted_at',
+  completedAt: 'completed_at',
+  estimatedCost: 'estimated_cost'
+}
+
+function encode(key: keyof StoredUpdate, value: unknown): unknown {
+  if (value === null || value === undefined) return null
+  if (key === 'resultUrls' || key === 'error' || key === 'note') return JSON.stringify(value)
+  return value
+}
+
+/** A stored note: a Message as JSON (or plain text written by an older version). */
+function decodeNote(text: string | null): Pick<JobView, 'note' | 'noteCode' | 'noteParams'> {
+  if (!text) return { note: null, noteCode: null, noteParams: null }
+  if (text.startsWith('{')) {
+    const m = parseJson<Partial<Message> | null>(text, null)
+    if (m && typeof m.text === 'string') return { note: m.text, noteCode: m.code ?? null, noteParams: m.params ?? null }
+  }
+  return { note: text, noteCode: null, noteParams: null }
+}
+
+function parseJson<T>(text: string | null, fallback: T): T {
+  if (!text) return fallback
+  try {
+    return JSON.parse(text) as T
+  } catch {
+    return fallback
+  }
+}
+
+export function rowToRecord(row: JobRow, libraryRoot: string, join: (root: string, name: string) => string): JobRecord {
+  const view: JobView = {
+    id: row.id,
+    batchId: row.batch_id,
+    parentId: row.parent_id,
+    lineage: row.lineage as Lineage | null,
+    model: row.model,
+    provider: row.provider as ProviderFamily,
+    vendor: row.vendor,
+    spec: parseJson<JobSpec>(row.spec, { model: row.model, prompt: '' }),
+    state: row.state as JobState,
+    progress: row.progress,
+    downloadedBytes: row.downloaded_bytes,
+    downloadTotal: row.download_total,
+    remoteId: row.remote_id,
+    externalId: row.external_id,
+    estimatedCost: row.estimated_cost,
+    error: parseJson<JobError | null>(row.error, null),
+    ...decodeNote(row.note),
+    file: row.state === 'completed' && row.file_name ? join(libraryRoot, row.file_name) : null,
+    libraryItemId: row.library_item_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    submittedAt: row.submitted_at,
+    completedAt: row.completed_at,
+    etaAt: null
+  }
+  return {
+    view,
+    resultUrls: parseJson<string[]>(row.result_urls, []),
+    resultExpiresAt: row.result_expires_at,
+    fileName: row.file_name,
+    createAttempts: row.create_attempts,
+    pollCount: row.poll_count,
+    pollErrors: row.poll_errors,
+    lastPolledAt: row.last_polled_at,
+    nextAttemptAt: row.next_attempt_at,
+    remoteDoneAt: row.remote_done_at,
+    rev: row.rev
+  }
+}
+
+export type { JobQuery } from '../../shared/jobs'
+
+export class JobStore {
+  private readonly insertStmt
+  private readonly getStmt
+  private readonly eventStmt
+
+  constructor(
+    private readonly db: Db,
+    private readonly libraryRoot: () => string,
+    private readonly join: (root: string, name: string) => string
+  ) {
+    this.insertStmt = db.prepare(`INSERT INTO jobs (id, batch_id, parent_id, lineage, model, provider, vendor, spec, state, external_id,
+      estimated_cost, note, created_at, updated_at, rev) VALUES (@id, @batchId, @parentId, @lineage, @model, @provider, @vendor, @spec, @state,
+      @externalId, @estimatedCost, @note, @createdAt, @createdAt, ${NEXT_REV})`)
+    this.getStmt = db.prepare('SELECT * FROM jobs WHERE id = ?')
+    this.eventStmt = db.prepare('INSERT INTO job_events (job_id, at, kind, detail) VALUES (?, ?, ?, ?)')
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)()
+  }
+
+  insert(job: NewJob): void {
+    this.insertStmt.run({ ...job, spec: JSON.stringify(job.spec), note: job.note ? JSON.stringify(job.note) : null })
+    this.event(job.id, job.createdAt, 'created', job.state)
+  }
+
+  get(id: string): JobRecord | null {
+    const row = this.getStmt.get(id) as JobRow | undefined
+    return row ? rowToRecord(row, this.libraryRoot(), this.join) : null
+  }
+
+  /**
+   * Applies an update. With `expectState`, only when the job is still in one of those states —
+   * the guard that stops two engines (or a cancel racing a create) from both acting on one job.
+   */
+  update(id: string, changes: StoredUpdate, at: number, expectState?: StateSet): boolean {
+    const sets: string[] = ['updated_at = @updated_at', `rev = ${NEXT_REV}`]
+    const params: Record<string, unknown> = { id, updated_at: at }
+    for (const [k, v] of Object.entries(changes) as [keyof StoredUpdate, unknown][]) {
+      if (v === undefined) continue
+      sets.push(`${COLUMNS[k]} = @${k}`)
+      params[k] = encode(k, v)
+    }
+    let sql = `UPDATE jobs SET ${sets.join(', ')} WHERE id = @id`
+    if (expectState?.length) {
+      sql += ` AND state IN (${expectState.map((_, i) => `@s${i}`).join(', ')})`
+      expectState.forEach((s, i) => (params[`s${i}`] = s))
+    }
+    const res = this.db.prepare(sql).run(params)
+    if (res.changes && changes.state) this.event(id, at, 'state', changes.state)
+    return res.changes > 0
+  }
+
+  event(jobId: string, at: number, kind: string, detail: string | null): void {
+    this.eventStmt.run(jobId, at, kind, detail)
+  }
+
+  query(q: JobQuery = {}): JobRecord[] {
+    const where: string[] = []
+    const params: unknown[] = []
+    if (q.states?.length) {
+      where.push(`state IN (${q.states.map(() => '?').join(',')})`)
+      params.push(...q.states)
+    }
+    if (q.batchId) {
+      where.push('batch_id = ?')
+      params.push(q.batchId)
+    }
+    if (q.ids?.length) {
+      where.push(`id IN (${q.ids.map(() => '?').join(',')})`)
+      params.push(...q.ids)
+    }
+    let sql = 'SELECT * FROM jobs'
+    if (where.length) sql += ` WHERE ${where.join(' AND ')}`
+    sql += ` ORDER BY created_at ${q.order === 'desc' ? 'DESC' : 'ASC'}, rowid ${q.order === 'desc' ? 'DESC' : 'ASC'}`
+    if (q.limit) sql += ` LIMIT ${Math.floor(q.limit)} OFFSET ${Math.floor(q.offset ?? 0)}`
+    const root = this.libraryRoot()
+    return (this.db.prepare(sql).all(...params) as JobRow[]).map((r) => rowToRecord(r, root, this.join))
+  }
+
+  /** Rows changed after revision `rev`, for engines watching another process's work. */
+  changedSince(rev: number): JobRecord[] {
+    const root = this.libraryRoot()
+    return (this.db.prepare('SELECT * FROM jobs WHERE rev > ? ORDER BY rev').all(rev) as JobRow[]).map((r) => rowToRecord(r, root, this.join))
+  }
+
+  maxRev(): number {
+    return (this.db.prepare('SELECT IFNULL(MAX(rev), 0) AS r FROM jobs').get() as { r: number }).r
+  }
+
+  count(states?: StateSet): number {
+    if (!states?.length) return (this.db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM jobs WHERE state IN (${states.map(() => '?').join(',')})`).get(...states) as { n: number }).n
+  }
+
+  countsByState(): Partial<Record<JobState, number>> {
+    const counts: Partial<Record<JobState, number>> = {}
+    for (const row of this.db.prepare('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all() as { state: JobState; n: number }[]) counts[row.state] = row.n
+    return counts
+  }
+
+  /** Ids of jobs in `state`, the soonest-expiring result link first (the download queue). */
+  idsBySoonestExpiry(state: JobState, limit: number): string[] {
+    const rows = this.db
+      .prepare('SELECT id FROM jobs WHERE state = ? ORDER BY COALESCE(result_expires_at, remote_done_at + 3600000, updated_at + 3600000) ASC LIMIT ?')
+      .all(state, Math.floor(limit)) as { id: string }[]
+    return rows.map((r) => r.id)
+  }
+
+  /** Estimated cost of the jobs in `states` (those not in the spend ledger yet). */
+  estimatedCostIn(states: StateSet): number {
+    if (!states.length) return 0
+    return (this.db.prepare(`SELECT IFNULL(SUM(estimated_cost), 0) AS t FROM jobs WHERE state IN (${states.map(() => '?').join(',')})`).get(...states) as { t: number }).t
+  }
+
+  /** Jobs sent with no known price whose creation falls in the local month `YYYY-MM`. */
+  unpricedSentInMonth(month: string): number {
+    return (
+      this.db
+        .prepare("SELECT COUNT(*) AS n FROM jobs WHERE estimated_cost IS NULL AND submitted_at IS NOT NULL AND substr(datetime(created_at / 1000, 'unixepoch', 'localtime'), 1, 7) = ?")
+        .get(month) as { n: number }
+    ).n
+  }
+
+  /** Deletes a job when it is in one of `states`; returns whether it did. */
+  delete(id: string, states: StateSet): boolean {
+    if (!states.length) return false
+    return this.db.prepare(`DELETE FROM jobs WHERE id = ? AND state IN (${states.map(() => '?').join(',')})`).run(id, ...states).changes > 0
+  }
+}

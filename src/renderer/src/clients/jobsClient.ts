@@ -1,0 +1,24 @@
+// The jobs.* channels and their events. Actions the person started toast a failure and resolve
+// null; calls whose caller shows the error where it belongs (a form, the first load) throw quietly.
+import { attempt, invoke, onEvent } from '../api'
+import type { EventOf, JobSpec, RequestOf } from '../shared'
+
+const quiet = { quiet: true }
+
+export const jobsClient = {
+  list: (page: RequestOf<'jobs.list'>) => invoke('jobs.list', page, quiet),
+  validate: (spec: JobSpec) => invoke('jobs.validate', { spec }, quiet),
+  create: (specs: JobSpec[], lineage?: RequestOf<'jobs.create'>['lineage']) => invoke('jobs.create', lineage ? { specs, lineage } : { specs }, quiet),
+  cancel: (id: string) => attempt('jobs.cancel', { id }),
+  retry: (id: string) => attempt('jobs.retry', { id }),
+  remix: (id: string, prompt: string) => attempt('jobs.remix', { id, prompt }),
+  decide: (id: string, choice: RequestOf<'jobs.decide'>['choice']) => attempt('jobs.decide', { id, choice }),
+  confirmHeld: (ids: string[]) => attempt('jobs.confirmHeld', { ids }),
+  /** Toasts and throws, so a caller removing in chunks stops at the first failure. */
+  remove: (ids: string[]) => invoke('jobs.remove', { ids }),
+  open: (id: string) => attempt('jobs.open', { id }),
+  showInFolder: (id: string) => attempt('jobs.showInFolder', { id }),
+  onChanged: (listener: (patch: EventOf<'jobs.changed'>) => void) => onEvent('jobs.changed', listener),
+  /** A notification was clicked: main asks to show this job. */
+  onFocus: (listener: (job: EventOf<'focus.job'>) => void) => onEvent('focus.job', listener)
+}

@@ -1,0 +1,104 @@
+// Paste a key, have main test and store it. Used by the first-run screen and by Settings → Replace.
+import { useId, useState, type ReactElement } from 'react'
+import { errorMessage } from '../../api'
+import { appClient } from '../../clients/appClient'
+import { keyClient } from '../../clients/keyClient'
+import { Button } from '../../components/Button'
+import { Icon } from '../../components/Icon'
+import { useT, type MessageKey } from '../../i18n'
+import type { KeyStatus, KeyStorage } from '../../shared'
+import { useApp } from '../../store/app'
+import './keyForm.css'
+
+export const KEY_CONSOLE_URL = 'https://www.cometapi.com/console/token'
+
+export function storageLabel(storage: KeyStorage | null): MessageKey {
+  return storage === 'keychain' ? 'key.storage.keychain' : storage === 'encrypted-file' ? 'key.storage.encrypted' : storage === 'env' ? 'key.storage.env' : 'key.storage.none'
+}
+
+export function openKeyConsole(): void {
+  void appClient.openExternal(KEY_CONSOLE_URL).catch(() => undefined)
+}
+
+export function KeyForm({ onSaved, autoFocus }: { onSaved: (status: KeyStatus, verified: boolean) => void; autoFocus?: boolean }): ReactElement {
+  const t = useT()
+  const status = useApp((s) => s.key)
+  const [key, setKey] = useState('')
+  const [show, setShow] = useState(false)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const inputId = useId()
+  const errorId = useId()
+
+  const save = async (): Promise<void> => {
+    if (key === '' || busy) return
+    setBusy(true)
+    setError(null)
+    try {
+      const result = await keyClient.set(key)
+      useApp.setState({ key: result.status })
+      if (result.ok) {
+        setKey('')
+        onSaved(result.status, result.verified)
+      } else {
+        setError(result.message)
+      }
+    } catch (e) {
+      setError(errorMessage(e))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <form
+      className="key-form"
+      onSubmit={(e) => {
+        e.preventDefault()
+        void save()
+      }}
+    >
+      <label className="label" htmlFor={inputId}>
+        {t('key.label')}
+      </label>
+      <div className="input-row">
+        <div className="input-affix">
+          <Icon name="key" className="input-prefix" />
+          <input
+            id={inputId}
+            className={`input input-with-prefix mono ${error ? 'is-invalid' : ''}`}
+            type={show ? 'text' : 'password'}
+            autoComplete="off"
+            spellCheck={false}
+            placeholder="sk-…"
+            value={key}
+            autoFocus={autoFocus}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? errorId : undefined}
+            data-testid="key-input"
+            onChange={(e) => {
+              setKey(e.target.value)
+              setError(null)
+            }}
+          />
+          <button type="button" className="input-suffix-btn" onClick={() => setShow((v) => !v)} aria-pressed={show}>
+            {show ? t('key.hide') : t('key.show')}
+          </button>
+        </div>
+        <Button type="submit" variant="primary" busy={busy} disabled={key === ''} data-testid="key-save">
+          {busy ? t('key.testing') : t('key.save')}
+        </Button>
+      </div>
+      {error ? (
+        <p className="field-error key-error" id={errorId} role="alert" data-testid="key-error">
+          <Icon name="alert" size={13} />
+          <span>{error}</span>
+        </p>
+      ) : null}
+      <p className="hint">
+        {status?.storage ? t('key.willStore', { where: t(storageLabel(status.storage)) }) : t('key.willTest')}
+        {status?.problem ? <span className="hint-warn" data-testid="key-storage-problem"> {status.problem}</span> : null}
+      </p>
+    </form>
+  )
+}

@@ -1,0 +1,107 @@
+// What the queue (and compare) can do with a job. Each action reports its outcome as a toast.
+import { errorMessage } from '../../api'
+import { jobsClient } from '../../clients/jobsClient'
+import { engineText, fieldErrorText, t, useLang } from '../../i18n'
+import { inspectPaths } from '../../lib/files'
+import type { JobView } from '../../shared'
+import { modelById, navigate } from '../../store/app'
+import { useCompose } from '../../store/compose'
+import { confirmDialog } from '../../store/dialogs'
+import { toastError, toastInfo, toastSuccess } from '../../store/toasts'
+
+export async function cancelJob(job: JobView): Promise<void> {
+  const sent = job.remoteId !== null || job.state === 'submitting'
+  const ok = await confirmDialog({
+    title: t('queue.cancelTitle'),
+    body: sent ? t('queue.cancelBodySent') : t('queue.cancelBody'),
+    confirmLabel: t('queue.cancelConfirm'),
+    cancelLabel: t('queue.keep'),
+    danger: true,
+    testId: 'cancel-dialog'
+  })
+  if (!ok) return
+  const reply = await jobsClient.cancel(job.id)
+  if (reply) toastInfo(engineText(useLang.getState().lang, reply.message, reply.job.noteCode, reply.job.noteParams) || t('queue.canceled'))
+}
+
+export async function retryJob(job: JobView): Promise<void> {
+  const reply = await jobsClient.retry(job.id)
+  if (!reply) return
+  if (reply.ok) toastSuccess(t('queue.retried'))
+  else toastError(reply.errors.flatMap((e) => e.errors.map((x) => fieldErrorText(useLang.getState().lang, x))).join(' ') || t('queue.retryFailed'))
+}
+
+export async function decideJob(job: JobView, choice: 'resubmit' | 'dismiss'): Promise<void> {
+  if (choice === 'resubmit') {
+    const ok = await confirmDialog({
+      title: t('queue.resubmitTitle'),
+      body: t('queue.resubmitBody'),
+      confirmLabel: t('queue.resubmit'),
+      testId: 'resubmit-dialog'
+    })
+    if (!ok) return
+  }
+  const reply = await jobsClient.decide(job.id, choice)
+  if (reply) toastInfo(choice === 'resubmit' ? t('queue.resubmitted') : t('queue.dismissed'))
+}
+
+export async function sendHeldJob(job: JobView): Promise<void> {
+  const reply = await jobsClient.confirmHeld([job.id])
+  if (reply) toastSuccess(t('submit.sent', { count: reply.length }))
+}
+
+/** Opens the job's video in the app's player (or the system player when it is not in the library yet). */
+export function openJob(job: JobView, back: 'queue' | 'compare' = 'queue'): void {
+  if (job.libraryItemId) navigate({ name: 'player', itemId: job.libraryItemId, back })
+  else void jobsClient.open(job.id)
+}
+
+export function showJobInFolder(job: JobView): void {
+  void jobsClient.showInFolder(job.id)
+}
+
+export async function copyTaskId(job: JobView): Promise<void> {
+  if (!job.remoteId) return
+  try {
+    await navigator.clipboard.writeText(job.remoteId)
+    toastSuccess(t('queue.copied', { id: job.remoteId }))
+  } catch (error) {
+    toastError(errorMessage(error))
+  }
+}
+
+/** Fills compose with the job's settings (and its images, when they are still on disk). */
+export async function duplicateIntoCompose(job: JobView): Promise<void> {
+  const model = modelById(job.model)
+  useCompose.getState().prefill(job.spec, model)
+  navigate({ name: 'compose' })
+  const paths = job.spec.images ?? []
+  if (paths.length === 0) return
+  const reply = await inspectPaths(paths, job.model)
+  if (reply && reply.cards.length > 0) {
+    useCompose.getState().update({ mode: 'image-to-video' })
+    useCompose.getState().setImages(reply.cards)
+  }
+  if (!reply || reply.cards.length < paths.length) useCompose.setState({ notice: t('compose.imagesMissing') })
+}
+
+export async function clearFinished(ids: string[]): Promise<void> {
+  if (ids.length === 0) return
+  const ok = await confirmDialog({
+    title: t('queue.clearTitle', { count: ids.length }),
+    body: t('queue.clearBody'),
+    confirmLabel: t('queue.clear'),
+    testId: 'clear-dialog'
+  })
+  if (!ok) return
+  let removed = 0
+  for (let i = 0; i < ids.length; i += 10_000) {
+    try {
+      removed += await jobsClient.remove(ids.slice(i, i + 10_000))
+    } catch (error) {
+      toastError(errorMessage(error))
+      break
+    }
+  }
+  if (removed > 0) toastSuccess(t('queue.cleared', { count: removed }))
+}
