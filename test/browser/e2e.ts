@@ -5,6 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { required } from '../helpers/requirement'
 import { startHost, type Host, type HostOptions } from './host/host'
 
 export const ROOT = join(import.meta.dirname, '../..')
@@ -14,6 +15,15 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 export const hasChromium = existsSync(CHROMIUM)
 export const hasRenderer = existsSync(join(ROOT, 'out/renderer/index.html'))
+
+/** Whether the browser suites can run here (under CI a missing browser or build fails them). */
+export function browserReady(): boolean {
+  return required(
+    !hasChromium ? `Chromium at ${CHROMIUM}` : 'the built renderer (out/renderer)',
+    hasChromium && hasRenderer,
+    !hasChromium ? 'apt-get install chromium, or set CHROMIUM_PATH' : 'npm run build'
+  )
+}
 
 /** Chromium with a fresh, empty profile (Playwright gives every launch a new temporary user-data-dir). */
 export async function launch(): Promise<{ browser: Browser; close: () => Promise<void> }> {

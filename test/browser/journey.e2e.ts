@@ -4,10 +4,9 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeCometApi, type FakeCometApi } from '../fake-cometapi/server'
 import type { Host } from './host/host'
-import { hasChromium, hasRenderer, inProcessHost, launch, shot, tempDir } from './e2e'
+import { browserReady, inProcessHost, launch, shot, tempDir } from './e2e'
 
-const skip = !hasChromium || !hasRenderer
-if (skip) console.warn(`Skipping browser tests: ${!hasChromium ? 'no Chromium at /usr/bin/chromium (apt-get install chromium)' : 'no built renderer (npm run build)'}`)
+const skip = !browserReady()
 
 describe.skipIf(skip)('first run to playback', () => {
   let fake: FakeCometApi

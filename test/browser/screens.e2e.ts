@@ -4,9 +4,9 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeCometApi, type FakeCometApi } from '../fake-cometapi/server'
 import type { Host } from './host/host'
-import { hasChromium, hasRenderer, inProcessHost, launch, shot, tempDir } from './e2e'
+import { browserReady, inProcessHost, launch, shot, tempDir } from './e2e'
 
-const skip = !hasChromium || !hasRenderer
+const skip = !browserReady()
 const SCREENS = ['compose', 'batch', 'compare', 'queue', 'library', 'spend', 'settings'] as const
 
 describe.skipIf(skip)('screens and languages', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { explainKeychainError, keytarBackend, normalizeKey, SecretStore, SecretStoreError, type SecretBackend } from '../../src/core/secrets/secretStore'
+import { required } from '../helpers/requirement'
 
 function memoryBackend(kind: SecretBackend['kind'], problem: string | null = null): SecretBackend & { value: string | null } {
   const b = {
@@ -94,7 +95,9 @@ describe('SecretStore', () => {
 })
 
 // Runs against the real Secret Service when one is there (.ci/run starts gnome-keyring under dbus-run-session).
-describe.runIf(!!process.env.DBUS_SESSION_BUS_ADDRESS)('keytar against the real OS keychain', () => {
+const keychain = required('a Secret Service (a D-Bus session with an unlocked keyring)', !!process.env.DBUS_SESSION_BUS_ADDRESS, 'run inside dbus-run-session with gnome-keyring, as .ci/run does')
+
+describe.runIf(keychain)('keytar against the real OS keychain', () => {
   it('stores, reads and clears the key', async () => {
     const backend = keytarBackend('comet-video-studio-test', `acct-${process.pid}`)
     expect(await backend.check()).toBeNull()

@@ -14,12 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startHost, type Host } from '../browser/host/host'
 import { startFakeCometApi, type FakeCometApi } from '../fake-cometapi/server'
 import { solidPng } from '../helpers/png'
+import { required } from '../helpers/requirement'
 import { recordFigures } from './figures'
 import { recordingLogger, ROOT_DIR, until, walkFiles } from './helpers'
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const skip = !existsSync(CHROMIUM) || !existsSync(join(ROOT_DIR, 'out/renderer/index.html'))
-if (skip) console.warn('Skipping the secret-hygiene browser session: needs Chromium and a built renderer (npm run build).')
+const skip = !required('Chromium and a built renderer for the secret-hygiene browser session', existsSync(CHROMIUM) && existsSync(join(ROOT_DIR, 'out/renderer/index.html')), 'apt-get install chromium; npm run build')
 
 const KEY = `sk-TORTURE-canary-${randomBytes(12).toString('hex')}`
 /** A wrong key typed first: it must leave no trace either. */
