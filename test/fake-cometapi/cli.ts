@@ -18,6 +18,8 @@ const USAGE = `Usage: npm run fake-api -- [options]
   --video-bytes N          serve generated files of N bytes instead of the fixture
   --fault-429 P --retry-after S --fault-5xx P --fault-timeout P --fault-reset P
   --fault-truncate P --fault-error200 P   fault probabilities 0..1
+  --fault-create-then P    creates: the task is created, then the answer is ambiguous
+                           (5xx, HTML 502, no id, timeout or reset)
   --seed N                 seed for the fault dice`
 
 function num(v: string | undefined, name: string): number | undefined {
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
       'fault-reset': { type: 'string' },
       'fault-truncate': { type: 'string' },
       'fault-error200': { type: 'string' },
+      'fault-create-then': { type: 'string' },
       seed: { type: 'string' },
       help: { type: 'boolean', short: 'h' }
     }
@@ -70,7 +73,8 @@ async function main(): Promise<void> {
     rateTimeout: num(values['fault-timeout'], 'fault-timeout'),
     rateReset: num(values['fault-reset'], 'fault-reset'),
     rateTruncate: num(values['fault-truncate'], 'fault-truncate'),
-    rateError200: num(values['fault-error200'], 'fault-error200')
+    rateError200: num(values['fault-error200'], 'fault-error200'),
+    rateCreateThenFail: num(values['fault-create-then'], 'fault-create-then')
   }
   const duration = num(values['duration-ms'], 'duration-ms')
   const videoBytes = num(values['video-bytes'], 'video-bytes')

@@ -1,7 +1,9 @@
 // Chooses which fault (if any) a request gets: scripted one-shot rules first, then the
 // seeded probabilities, so a failing run can be replayed with the same seed.
-import type { FaultConfig, FaultName, InjectRule, RequestKind } from './types'
-import { cometError, cometErrorOld, json, type JsonReply, withRequestId } from './reply'
+import { klingNotFound } from './families/kling'
+import { storageError } from './filesRoute'
+import type { CreateThenFault, Family, FaultConfig, FaultName, InjectRule, RequestKind } from './types'
+import { cometError, cometErrorOld, html, json, type JsonReply, type Reply, taskNotExist, withRequestId } from './reply'
 
 /** mulberry32: tiny, fast, good enough for fault dice. */
 export function prng(seed: number): () => number {
@@ -16,7 +18,19 @@ export function prng(seed: number): () => number {
 }
 
 /** Faults that replace the answer before the handler runs (nothing is created). */
-export type PreFault = Exclude<FaultName, 'create-then-timeout' | 'create-then-reset' | 'truncate' | 'error200' | 'malformed-json' | 'unknown-status' | 'huge-file'>
+export type PreFault = Exclude<FaultName, CreateThenFault | 'truncate' | 'unknown-status' | 'huge-file'>
+
+/** What `rateCreateThenFail` picks from unless `createThenFaults` says otherwise. */
+export const DEFAULT_CREATE_THEN_FAULTS: readonly CreateThenFault[] = [
+  'create-then-500',
+  'create-then-502',
+  'create-then-504',
+  'create-then-524',
+  'create-then-html',
+  'create-then-no-id',
+  'create-then-timeout',
+  'create-then-reset'
+]
 
 export interface ChosenFault {
   name: FaultName
@@ -66,12 +80,22 @@ export class FaultPlan {
     if (hit(c.rateReset)) return { name: 'reset' }
     if ((kind === 'file' || kind === 'content') && hit(c.rateTruncate)) return { name: 'truncate' }
     if (kind === 'poll' && hit(c.rateError200)) return { name: 'error200' }
+    if ((kind === 'create' || kind === 'remix') && hit(c.rateCreateThenFail)) {
+      const list = c.createThenFaults?.length ? c.createThenFaults : DEFAULT_CREATE_THEN_FAULTS
+      return { name: list[Math.floor(this.rand() * list.length)] }
+    }
     return null
   }
 }
 
-/** The JSON answer of a status fault, in the documented envelopes (fixtures.json errors.cases). */
-export function faultReply(f: ChosenFault, model: string | null): JsonReply | null {
+export interface FaultTarget {
+  kind: RequestKind
+  family: Family | null
+  model: string | null
+}
+
+/** The answer of a fault that replaces the handler, in the documented envelopes (fixtures.json errors.cases). */
+export function faultReply(f: ChosenFault, { kind, family, model }: FaultTarget): Reply | null {
   switch (f.name) {
     case '429':
     case '429-retry-after': {
@@ -93,9 +117,72 @@ export function faultReply(f: ChosenFault, model: string | null): JsonReply | nu
         error: { code: 'model_not_found', message: `No available channel for model ${model ?? ''} under group default`, type: 'comet_api_error' }
       })
     case 'error200':
+      // No status and no task: the gateway was busy, the task itself keeps running.
       return json(200, { error: { message: withRequestId('upstream error'), type: 'upstream_error' } })
+    case 'not-exist':
+      return notExistReply(kind, family)
+    case 'file-refused':
+      return refusedReply(kind)
     default:
       return null
+  }
+}
+
+/** Exactly what the fake answers for an id it has never seen, so a client cannot tell the difference. */
+function notExistReply(kind: RequestKind, family: Family | null): Reply {
+  if (kind === 'file') return storageError(404, 'NoSuchKey', 'The specified key does not exist.')
+  return family === 'kling' ? klingNotFound() : taskNotExist()
+}
+
+/** A CDN/object store refusing a download: S3's bare AccessDenied; `/content` goes through CometAPI's gateway. */
+function refusedReply(kind: RequestKind): Reply {
+  if (kind === 'file') return storageError(403, 'AccessDenied', 'Access Denied')
+  return cometErrorOld(403, 'access denied, please try again later')
+}
+
+const BAD_GATEWAY_PAGE =
+  '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n'
+
+/**
+ * The answer of a create-then-* fault once the handler has run (the task exists), or null when
+ * the handler's own answer goes out (create-then-no-id on an error answer; every other fault).
+ */
+export function afterReply(f: ChosenFault, reply: Reply, family: Family | null): Reply | null {
+  switch (f.name) {
+    case 'create-then-500':
+      return statusReply(500)
+    case 'create-then-502':
+      return statusReply(502)
+    case 'create-then-504':
+      return statusReply(504)
+    case 'create-then-524':
+      return statusReply(524)
+    case 'create-then-html':
+      return html(502, BAD_GATEWAY_PAGE)
+    case 'create-then-no-id':
+      return reply.type === 'json' && reply.status >= 200 && reply.status < 300 ? json(reply.status, withoutTaskId(reply.body, family)) : null
+    default:
+      return null
+  }
+}
+
+/** A plausible success body of the family with every field that names the task removed. */
+function withoutTaskId(body: unknown, family: Family | null): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return {}
+  const rec = body as Record<string, unknown>
+  switch (family) {
+    case 'kling':
+    case 'runway-compat':
+      // Envelope kept (`code` 0 / 200, request_id), task gone: `data: {}`.
+      return { ...rec, data: {} }
+    case 'openai-videos': {
+      // The create body minus `id`/`task_id`: `{object:"video", model, status:"queued", progress:0, …}`.
+      const { id: _id, task_id: _t, ...rest } = rec
+      return rest
+    }
+    default:
+      // Runway `{id}`, xAI `{request_id}`, Volc `{id}`: nothing else was in the body.
+      return {}
   }
 }
 

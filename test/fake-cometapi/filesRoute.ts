@@ -6,7 +6,7 @@ import type { Ctx, Route } from './router'
 import type { InternalTask } from './tasks'
 
 // Storage backends answer in XML, not in CometAPI's JSON envelope.
-function storageError(status: number, code: string, message: string): Reply {
+export function storageError(status: number, code: string, message: string): Reply {
   return {
     type: 'text',
     status,

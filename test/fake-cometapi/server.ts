@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { catalogReply, defaultCatalog } from './catalog'
-import { faultReply, FaultPlan, HTML_PAGE, type ChosenFault } from './faults'
+import { afterReply, faultReply, FaultPlan, HTML_PAGE, type ChosenFault } from './faults'
 import { serveFile } from './files'
 import { filesRoute } from './filesRoute'
 import { klingRoutes } from './families/kling'
@@ -17,7 +17,8 @@ import { type Ctx, makeCtx, type Route } from './router'
 import { FakeState, resolveOptions } from './state'
 import type { FakeCometApi, FakeOptions, FaultConfig, InjectRule, LogEntry, Outcome } from './types'
 
-export type { FakeCometApi, FakeOptions, FakeTask, Family, FaultConfig, FaultName, InjectRule, LogEntry, Outcome, RequestKind } from './types'
+export type { CreateThenFault, FakeCometApi, FakeOptions, FakeTask, Family, FaultConfig, FaultName, InjectRule, LogEntry, Outcome, RequestKind } from './types'
+export { DEFAULT_CREATE_THEN_FAULTS } from './faults'
 
 const MAX_BODY = 64 * 1024 * 1024
 
@@ -81,9 +82,8 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
   })
 }
 
-function bearerKey(header: string | undefined, keys: string[]): string | null {
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')
-  return m && keys.includes(m[1]) ? m[1] : null
+function bearerToken(header: string | undefined): string | null {
+  return /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? null
 }
 
 export async function startFakeCometApi(opts: FakeOptions = {}): Promise<FakeCometApi> {
@@ -94,6 +94,9 @@ export async function startFakeCometApi(opts: FakeOptions = {}): Promise<FakeCom
   let seq = 0
   let inFlight = 0
   let maxInFlight = 0
+  const revoked = new Set<string>()
+  /** On the fake's clock; null = downloads are not being refused. */
+  let refuseUntil: number | null = null
 
   /** Writes a JSON/text reply; a stream fault sends half the announced body, then ends or resets the socket. */
   function sendBuffered(res: ServerResponse, entry: LogEntry, reply: Exclude<Reply, { type: 'file' }>, cut: StreamFault = null): void {
@@ -201,7 +204,9 @@ export async function startFakeCometApi(opts: FakeOptions = {}): Promise<FakeCom
       return sendBuffered(res, entry, json(413, { error: { code: '', message: 'request entity too large', type: 'comet_api_error' } }))
     }
     const match = findRoute(method, url.pathname)
-    const apiKey = bearerKey(req.headers.authorization, state.opts.keys)
+    const token = bearerToken(req.headers.authorization)
+    const isRevoked = token !== null && revoked.has(token)
+    const apiKey = token !== null && !isRevoked && state.opts.keys.includes(token) ? token : null
     const ctx: Ctx | null = match ? makeCtx(state, req, url, match.params, body, apiKey) : null
     if (match && ctx) {
       const { route } = match
@@ -212,18 +217,23 @@ export async function startFakeCometApi(opts: FakeOptions = {}): Promise<FakeCom
       entry.prompt = d.prompt ?? null
       entry.taskId = d.taskId ?? null
       entry.externalId = d.externalId ?? null
-      if (route.auth && !apiKey) return sendBuffered(res, entry, invalidToken())
+      if (route.auth && !apiKey) {
+        if (isRevoked) entry.fault = 'key-revoked'
+        return sendBuffered(res, entry, invalidToken())
+      }
     }
-    const fault = plan.choose(entry.kind, entry.family)
-    entry.fault = fault?.name ?? null
     const streamed = entry.kind === 'file' || entry.kind === 'content'
+    // A refusal window is the state of the world: it wins over scripted rules and dice (and consumes neither).
+    const refusing = streamed && refuseUntil !== null && state.now() < refuseUntil
+    const fault: ChosenFault | null = refusing ? { name: 'file-refused' } : plan.choose(entry.kind, entry.family)
+    entry.fault = fault?.name ?? null
     if (fault) {
       if (fault.name === 'timeout') return hang(res)
       if (fault.name === 'reset' && !streamed) return reset(req)
       if (fault.name === 'html') return sendBuffered(res, entry, html(200, HTML_PAGE))
       if (fault.name === 'huge-file') return hugeFile(res, entry)
-      const pre = faultReply(fault, entry.model)
-      if (pre) return sendBuffered(res, entry, pre)
+      const pre = faultReply(fault, { kind: entry.kind, family: entry.family, model: entry.model })
+      if (pre && pre.type !== 'file') return sendBuffered(res, entry, pre)
     }
     let reply: Reply
     if (!match || !ctx) {
@@ -242,6 +252,8 @@ export async function startFakeCometApi(opts: FakeOptions = {}): Promise<FakeCom
     if (latency) await new Promise((r) => setTimeout(r, latency))
     if (fault?.name === 'create-then-timeout') return hang(res)
     if (fault?.name === 'create-then-reset') return reset(req)
+    const after = fault ? afterReply(fault, reply, entry.family) : null
+    if (after) return send(req, res, entry, after, null)
     await send(req, res, entry, distort(reply, fault), fault)
   }
 
@@ -285,8 +297,14 @@ export async function startFakeCometApi(opts: FakeOptions = {}): Promise<FakeCom
       for (const t of state.tasks.values()) counts.set(t.prompt, (counts.get(t.prompt) ?? 0) + 1)
       return counts
     },
+    taskIdsByPrompt: (prompt: string) => [...state.tasks.values()].filter((t) => t.prompt === prompt).map((t) => t.id),
     setFaults: (f: FaultConfig | null) => plan.set(f),
     injectOnce: (rule: InjectRule) => plan.inject(rule),
+    refuseDownloadsFor(ms: number) {
+      refuseUntil = ms > 0 ? state.now() + ms : null
+    },
+    revokeKey: (key: string) => void revoked.add(key),
+    restoreKey: (key: string) => void revoked.delete(key),
     setOptions(o: Partial<FakeOptions>) {
       state.opts = resolveOptions(o, state.opts)
       if (o.faults !== undefined) plan.set(o.faults)

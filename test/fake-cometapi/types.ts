@@ -19,8 +19,15 @@ export interface FaultConfig {
   rateReset?: number
   /** Files only: announce Content-Length N, send fewer bytes, end the socket. */
   rateTruncate?: number
-  /** Polls only: 200 with an `{"error":{...}}` body. */
+  /** Polls only: 200 with an `{"error":{...}}` body and no status (the task keeps running). */
   rateError200?: number
+  /**
+   * Creates (and remixes) only: the handler runs, so the task exists and will finish, then the
+   * answer is ambiguous: one of `createThenFaults`, picked by the same seeded dice.
+   */
+  rateCreateThenFail?: number
+  /** Which ambiguous answers `rateCreateThenFail` picks from (default: DEFAULT_CREATE_THEN_FAULTS). */
+  createThenFaults?: CreateThenFault[]
   /** Kinds the rates apply to (default: every kind except 'catalog'). */
   kinds?: RequestKind[]
   /** Rates for one kind instead of the ones above (e.g. resets on polls but never on creates). */
@@ -40,14 +47,36 @@ export type FaultName =
   | 'truncate'
   | 'error200'
   | 'html'
-  | 'create-then-timeout'
-  | 'create-then-reset'
-  /** The handler runs (a create creates), then the 200 body is cut-off JSON. */
-  | 'malformed-json'
+  | CreateThenFault
+  /** Polls/lookups: the family's "task does not exist" answer although the task exists (it keeps running). */
+  | 'not-exist'
+  /** Files: 403 with an S3-style `AccessDenied` XML body; `/content`: 403 in CometAPI's envelope. */
+  | 'file-refused'
   /** Polls: the handler runs, then every status word in the answer is one no client knows. */
   | 'unknown-status'
   /** Files: 200 video/mp4 announcing 5 GB, a valid MP4 start, then silence. */
   | 'huge-file'
+
+/**
+ * Faults applied *after* the handler ran (a create has created; the task exists and finishes)
+ * whose answer leaves the client unsure whether it did.
+ */
+export type CreateThenFault =
+  /** Never answers (until the client or close() destroys the socket). */
+  | 'create-then-timeout'
+  /** Destroys the socket without an answer. */
+  | 'create-then-reset'
+  /** That HTTP status in CometAPI's older error envelope (request id in the message). */
+  | 'create-then-500'
+  | 'create-then-502'
+  | 'create-then-504'
+  | 'create-then-524'
+  /** 502 with an nginx "502 Bad Gateway" HTML page (text/html; charset=utf-8). */
+  | 'create-then-html'
+  /** A 2xx JSON body with no task id in it (per family; an error answer passes through unchanged). */
+  | 'create-then-no-id'
+  /** The handler runs (a create creates), then the 200 body is cut-off JSON. */
+  | 'malformed-json'
 
 export interface InjectRule {
   kind: RequestKind
@@ -131,8 +160,20 @@ export interface FakeCometApi {
   maxInFlight: number
   /** Requests currently in flight (extra). */
   readonly inFlight: number
+  /** Ids of the tasks created with this prompt, oldest first (whatever the client was told). */
+  taskIdsByPrompt(prompt: string): string[]
   setFaults(f: FaultConfig | null): void
+  /** Scripted fault for the next `count` (default 1) matching requests; rules are used in order. */
   injectOnce(rule: InjectRule): void
+  /**
+   * Every result-file (`/files/…`) and `/content` request answers 403 (fault `file-refused`) for
+   * the next `ms` on the fake's clock (the `now` option); 0 ends it. Links work again afterwards
+   * unless their TTL ran out.
+   */
+  refuseDownloadsFor(ms: number): void
+  /** Every authenticated request with this key answers 401 `invalid token` until restoreKey(); tasks keep running. */
+  revokeKey(key: string): void
+  restoreKey(key: string): void
   setOptions(o: Partial<FakeOptions>): void
   finishTask(id: string, outcome?: Outcome): void
   clearLog(): void

@@ -1,16 +1,35 @@
 // Runs the fake CometAPI on its own thread, so timing measured by the server (a request budget)
 // is not skewed by the engine under test sharing its event loop.
 import { Worker } from 'node:worker_threads'
-import type { FakeOptions, LogEntry } from './types'
+import type { FakeOptions, FaultConfig, InjectRule, LogEntry } from './types'
 
-type Call = { id: number; method: 'log' | 'close' | 'setOptions' | 'injectOnce' | 'clearLog'; arg?: unknown }
+export type WorkerMethod =
+  | 'log'
+  | 'close'
+  | 'setOptions'
+  | 'setFaults'
+  | 'injectOnce'
+  | 'clearLog'
+  | 'createCountsByPrompt'
+  | 'taskIdsByPrompt'
+  | 'refuseDownloadsFor'
+  | 'revokeKey'
+  | 'restoreKey'
+
+type Call = { id: number; method: WorkerMethod; arg?: unknown }
 
 export interface WorkerFake {
   url: string
   log(): Promise<LogEntry[]>
   setOptions(o: Partial<FakeOptions>): Promise<void>
-  injectOnce(rule: unknown): Promise<void>
+  setFaults(f: FaultConfig | null): Promise<void>
+  injectOnce(rule: InjectRule): Promise<void>
   clearLog(): Promise<void>
+  createCountsByPrompt(): Promise<Map<string, number>>
+  taskIdsByPrompt(prompt: string): Promise<string[]>
+  refuseDownloadsFor(ms: number): Promise<void>
+  revokeKey(key: string): Promise<void>
+  restoreKey(key: string): Promise<void>
   close(): Promise<void>
 }
 
@@ -28,7 +47,7 @@ export async function startFakeInWorker(opts: Omit<FakeOptions, 'now'> = {}): Pr
       pending.delete(m.id)
     }
   })
-  const call = (method: Call['method'], arg?: unknown): Promise<unknown> =>
+  const call = (method: WorkerMethod, arg?: unknown): Promise<unknown> =>
     new Promise((resolve) => {
       const id = ++seq
       pending.set(id, resolve)
@@ -38,8 +57,14 @@ export async function startFakeInWorker(opts: Omit<FakeOptions, 'now'> = {}): Pr
     url,
     log: () => call('log') as Promise<LogEntry[]>,
     setOptions: async (o) => void (await call('setOptions', o)),
+    setFaults: async (f) => void (await call('setFaults', f)),
     injectOnce: async (r) => void (await call('injectOnce', r)),
     clearLog: async () => void (await call('clearLog')),
+    createCountsByPrompt: () => call('createCountsByPrompt') as Promise<Map<string, number>>,
+    taskIdsByPrompt: (prompt) => call('taskIdsByPrompt', prompt) as Promise<string[]>,
+    refuseDownloadsFor: async (ms) => void (await call('refuseDownloadsFor', ms)),
+    revokeKey: async (key) => void (await call('revokeKey', key)),
+    restoreKey: async (key) => void (await call('restoreKey', key)),
     close: async () => {
       await call('close')
       await worker.terminate()

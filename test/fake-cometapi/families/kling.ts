@@ -16,6 +16,8 @@ const MAX_IMAGE_BYTES = 10 * 1024 * 1024
 
 const klingError = (status: number, code: number, message: string): Reply => json(status, { code, message, request_id: uuid() })
 const invalid = (message: string): Reply => klingError(400, 1201, message)
+/** HTTP 404 `{code:1203,message:"task not found",request_id}`: unknown task_id and unknown external_task_id alike. */
+export const klingNotFound = (): Reply => klingError(404, 1203, 'task not found')
 
 const STATUS: Record<Phase, string> = { queued: 'submitted', running: 'processing', succeeded: 'succeed', failed: 'failed', expired: 'failed' }
 
@@ -73,6 +75,8 @@ function create(ctx: Ctx): Reply {
   const problem = validate(action, body)
   if (problem) return problem
   const externalId = str(body.external_task_id)
+  // external_task_id is unique per user (API.md §3.1). Kling documents no code for a duplicate:
+  // the fake answers like any invalid parameter (HTTP 400, code 1201) and creates nothing.
   if (externalId && ctx.state.findByExternalId(ctx.apiKey ?? '', externalId, FAMILY)) {
     return invalid(`external_task_id ${externalId} already exists`)
   }
@@ -128,7 +132,7 @@ function pollData(state: FakeState, task: InternalTask): Record<string, unknown>
 
 function poll(ctx: Ctx): Reply {
   const { task } = resolve(ctx)
-  if (!task) return klingError(404, 1203, 'task not found')
+  if (!task) return klingNotFound()
   return json(200, { code: 0, message: 'SUCCEED', request_id: uuid(), data: pollData(ctx.state, task) })
 }
 
