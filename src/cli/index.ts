@@ -20,7 +20,12 @@ Usage:
   comet-video batch --model M [--prompt P] PATH… [--wait] [--json]
   comet-video jobs [--status S] [--json]
   comet-video wait [JOB_ID…] [--json]
-  comet-video cancel ID | retry ID [--wait] | decide ID resubmit|dismiss
+  comet-video cancel ID
+  comet-video retry ID [--wait]      (a made video not downloaded yet: downloads it again, no new
+                                     charge; anything else: a new paid job, its cost shown)
+  comet-video decide ID resubmit|dismiss    (a create whose outcome is unknown)
+  comet-video decide ID check|dismiss       (a task we lost contact with)
+  comet-video decide --batch ID|--all resubmit|dismiss   (every undecided job at once)
   comet-video library [--search Q] [--json]
   comet-video rescan [--json]
   comet-video spend [--json]

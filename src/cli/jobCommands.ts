@@ -197,28 +197,69 @@ export async function cancelCommand(engine: Engine, io: CliIo, argv: string[]): 
   return EXIT.ok
 }
 
+const money = (n: number | null): string => (n == null ? 'price unknown' : `about ${n.toFixed(2)}`)
+
+/**
+ * `retry ID`: a made video whose download did not finish is downloaded again (no new task, no new
+ * charge); anything else the provider failed, or that was never sent, becomes a new paid job.
+ */
 export async function retryCommand(engine: Engine, io: CliIo, argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { json: { type: 'boolean' }, wait: { type: 'boolean', short: 'w' }, quiet: { type: 'boolean', short: 'q' } })
   if (positionals.length !== 1) throw new UsageError('retry needs one job id.')
-  const result = await engine.retry(positionals[0])
-  if (!result.ok) {
-    printFieldErrors(io, result.errors, () => '')
-    return EXIT.usage
+  const old = engine.getJob(positionals[0])
+  if (!old) throw new UsageError(`No job with id ${positionals[0]}.`)
+  let ids: string[]
+  if (old.state === 'download_failed') {
+    engine.retryDownload(old.id)
+    if (!values.json) io.stderr.write('Downloading the video again (it was already made: no new job, no new charge).\n')
+    ids = [old.id]
+  } else {
+    const result = await engine.retry(old.id)
+    if (!result.ok) {
+      printFieldErrors(io, result.errors, () => '')
+      return EXIT.usage
+    }
+    if (result.held) {
+      io.stderr.write(`${result.note}\nRun again with --confirm-spend to send it anyway.\n`)
+      return EXIT.failed
+    }
+    if (!values.json) io.stderr.write(`New paid job ${result.jobs[0].id}, ${money(result.estimate)}.\n`)
+    ids = result.jobs.map((j) => j.id)
   }
   engine.start()
-  const jobs = await runUntil(engine, result.jobs.map((j) => j.id), values.wait ? SETTLED_STATES : SENT, io, !!values.quiet || !!values.json)
+  const jobs = await runUntil(engine, ids, values.wait ? SETTLED_STATES : SENT, io, !!values.quiet || !!values.json)
   if (values.json) printJson(io, jobJson(jobs[0]))
   else io.stdout.write(`${jobLine(jobs[0])}\n`)
   return exitAfter(jobs, !!values.wait)
 }
 
+const DECIDE_USAGE = 'decide needs a job id and "resubmit" or "dismiss" (a create whose outcome is unknown) or "check" or "dismiss" (a task we lost contact with); or --batch ID / --all with "resubmit" or "dismiss".'
+
+/** The person's answer for jobs waiting for them: one job, or every undecided job of a batch at once. */
 export async function decideCommand(engine: Engine, io: CliIo, argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' } })
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, batch: { type: 'string' }, all: { type: 'boolean' } })
+  const batchId = str(values.batch)
+  if (batchId || values.all) {
+    const [choice] = positionals
+    if (positionals.length !== 1 || (choice !== 'resubmit' && choice !== 'dismiss')) throw new UsageError(DECIDE_USAGE)
+    const { jobs, estimate } = engine.decideMany(batchId ? { batchId } : {}, choice)
+    if (values.json) printJson(io, { jobs: jobs.map(jobJson), estimate })
+    else if (!jobs.length) io.stdout.write('No job is waiting for a decision there.\n')
+    else io.stdout.write(choice === 'resubmit' ? `Resubmitted ${jobs.length} job(s) as new paid jobs, ${money(estimate)}.\n` : `Dismissed ${jobs.length} job(s).\n`)
+    return EXIT.ok
+  }
   const [id, choice] = positionals
-  if (!id || (choice !== 'resubmit' && choice !== 'dismiss')) throw new UsageError('decide needs a job id and "resubmit" or "dismiss".')
-  const job = engine.decide(id, choice)
-  if (values.json) printJson(io, jobJson(job))
-  else io.stdout.write(`${jobLine(job)}\n`)
+  if (!id || positionals.length !== 2) throw new UsageError(DECIDE_USAGE)
+  const job = engine.getJob(id)
+  if (!job) throw new UsageError(`No job with id ${id}.`)
+  let decided
+  if (job.state === 'lost_contact' && (choice === 'check' || choice === 'dismiss')) decided = engine.contact(id, choice)
+  else if (choice === 'resubmit' || choice === 'dismiss') decided = engine.decide(id, choice)
+  else throw new UsageError(DECIDE_USAGE)
+  if (choice === 'resubmit' && !values.json) io.stderr.write(`Resubmitted as a new paid job, ${money(job.estimatedCost)}.\n`)
+  if (choice === 'check') engine.start()
+  if (values.json) printJson(io, jobJson(decided))
+  else io.stdout.write(`${jobLine(decided)}\n`)
   return EXIT.ok
 }
 

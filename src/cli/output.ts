@@ -6,12 +6,16 @@ import type { CliIo } from './runtime'
 
 export interface JobJson {
   id: string
+  /** The batch it was created in (for `decide --batch`). */
+  batchId: string | null
   model: string
   provider: string
   vendor: string | null
   status: JobView['state']
   progress: number | null
   remoteId: string | null
+  /** The provider accepted the task (it is billed). */
+  billed: boolean
   file: string | null
   error: { kind: string; message: string; retryable: boolean } | null
   note: string | null
@@ -24,12 +28,14 @@ export interface JobJson {
 export function jobJson(j: JobView): JobJson {
   return {
     id: j.id,
+    batchId: j.batchId,
     model: j.model,
     provider: j.provider,
     vendor: j.vendor,
     status: j.state,
     progress: j.progress,
     remoteId: j.remoteId,
+    billed: j.billed,
     file: j.file,
     error: j.error ? { kind: j.error.kind, message: j.error.message, retryable: j.error.retryable } : null,
     note: j.note,

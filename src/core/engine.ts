@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CreateJobsReply, EngineEvent, EngineStatus, JobQuery, JobSpec, JobView, ProviderFamily } from '../shared/jobs'
-import { ACTIVE_STATES, POLLED_STATES, type StateSet } from '../shared/jobStates'
+import { ACTIVE_STATES, isIn, MADE_NOT_STORED_STATES, POLLED_STATES, type StateSet } from '../shared/jobStates'
 import type { CatalogModel, FieldError } from '../shared/modelTypes'
 import type { Settings } from '../shared/settings'
 import type { SpendSummary } from '../shared/spend'
@@ -146,6 +146,13 @@ export class Engine {
           this.poller.untrack(id)
           this.downloads.abort(id)
         },
+        downloadAgain: (id) => {
+          if (this.ownership.isOwner) this.downloads.again(id)
+        },
+        watchAgain: (id) => {
+          const rec = this.store.get(id)
+          if (rec && this.ownership.isOwner) this.poller.track(rec)
+        },
         created: (jobs, held) => {
           for (const job of jobs) this.poller.remember(job.id, 0)
           if (!held) this.wakeSubmitter()
@@ -166,7 +173,10 @@ export class Engine {
         lostOwnership: () => this.stopStages(),
         foreignChange: (rec) => {
           this.poller.remember(rec.view.id, this.clock.now() - rec.view.createdAt)
+          // Another process queued, canceled, re-downloaded or re-checked a job: act on it here.
           if (rec.view.state === 'queued') this.submitter.pump()
+          if (rec.view.state === 'downloading') this.downloads.pump()
+          if (isIn(POLLED_STATES, rec.view.state)) this.poller.track(rec)
           if (rec.view.state === 'canceled') {
             this.poller.untrack(rec.view.id)
             this.downloads.abort(rec.view.id)
@@ -198,8 +208,13 @@ export class Engine {
   private runJobs(): void {
     this.poller.start()
     this.lib.ensureRoot()
-    // A crash can leave a sidecar's temporary file, or the partial download of a job that ended.
-    const swept = sweepLeftovers(this.lib.root, (id) => this.store.get(id)?.view.state === 'downloading')
+    // A crash can leave a sidecar's temporary file, or the partial download of a job that ended
+    // (a made video not fetched yet keeps its partial, so Retry download resumes it).
+    const resumable = (id: string): boolean => {
+      const state = this.store.get(id)?.view.state
+      return state !== undefined && isIn(MADE_NOT_STORED_STATES, state)
+    }
+    const swept = sweepLeftovers(this.lib.root, resumable)
     if (swept.temporaryFiles || swept.partials) {
       this.logger.log('info', `library: removed ${swept.temporaryFiles} temporary file(s) and ${swept.partials} unneeded partial download(s)`)
     }
@@ -360,6 +375,20 @@ export class Engine {
 
   decide(id: string, choice: 'resubmit' | 'dismiss'): JobView {
     return this.actions.decide(id, choice)
+  }
+
+  /** Resubmits or dismisses every undecided job of a batch (or of `ids`) in one step. */
+  decideMany(scope: { batchId?: string; ids?: string[] }, choice: 'resubmit' | 'dismiss'): { jobs: JobView[]; estimate: number | null } {
+    return this.actions.decideMany(scope, choice)
+  }
+
+  retryDownload(id: string): JobView {
+    return this.actions.retryDownload(id)
+  }
+
+  /** A task we lost contact with: `check` asks the provider again, `dismiss` lets it go. */
+  contact(id: string, choice: 'check' | 'dismiss'): JobView {
+    return this.actions.contact(id, choice)
   }
 
   removeJobs(ids: string[]): number {

@@ -9,10 +9,8 @@ const EVENTS: readonly string[] = EVENT_CHANNEL_NAMES
 
 const api: StudioApi = {
   async invoke(channel, request) {
-    if (!INVOKE.includes(channel)) throw new Error(`Unknown request ${String(channel)}`)
-    const result = (await ipcRenderer.invoke(wireName(channel), request)) as WireResult<never>
-    if (result.ok) return result.value
-    throw new Error(result.error.message)
+    if (!INVOKE.includes(channel)) return { ok: false, error: { code: 'unknown_channel', message: 'Unknown request.', messageCode: 'ipc.unknownChannel', params: {} } }
+    return (await ipcRenderer.invoke(wireName(channel), request)) as WireResult<never>
   },
   on(event, listener) {
     if (!EVENTS.includes(event)) throw new Error(`Unknown event ${String(event)}`)

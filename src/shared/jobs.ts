@@ -90,6 +90,8 @@ export interface JobView {
   downloadedBytes: number
   downloadTotal: number | null
   remoteId: string | null
+  /** The provider accepted the task (a task id came back), so it is billed; counted once in the spend ledger. */
+  billed: boolean
   externalId: string
   estimatedCost: number | null
   error: JobError | null

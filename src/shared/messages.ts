@@ -18,6 +18,7 @@ export const MESSAGES = {
   'api.noKey': 'No CometAPI key is set. Add it in Settings, with `comet-video key set` (reads it from standard input), or in COMETAPI_KEY; keys are made at https://www.cometapi.com/console/token.',
   'api.redirect': 'The server at {baseUrl} redirected {path} to {location} instead of answering. Check the base URL in Settings (it should be https://api.cometapi.com).',
   'api.html': 'The server at {baseUrl} answered {path} with a web page, not the API. Check the base URL in Settings (it should be https://api.cometapi.com).',
+  'api.gatewayPage': 'CometAPI’s gateway answered with an error page ({status}) while {action}.{?requestId (request id: {requestId})}',
   'api.modelUnavailable': 'The model {model} is not available on CometAPI right now{?detail: “{detail}”}. Choose another model.{?requestId (request id: {requestId})}',
   'api.auth': 'CometAPI did not accept the API key (401){?detail: “{detail}”}. Check the key in Settings or COMETAPI_KEY: it may be mistyped, revoked or have extra spaces. Keys are made at https://www.cometapi.com/console/token.{?requestId (request id: {requestId})}',
   'api.forbidden': 'CometAPI refused {action} (403){?detail: “{detail}”}. Your key may not have access to {model}, or a field is not allowed for it.{?requestId (request id: {requestId})}',
@@ -47,11 +48,14 @@ export const MESSAGES = {
     'We sent this job to {vendor} but no answer came back ({why}), so we cannot tell whether the provider started it — and will bill it. Look for it in your CometAPI dashboard. Resubmit only if it is not there: resubmitting may create and bill a second video.',
   'create.why.stopped': 'the app stopped while the job was being sent',
   'create.why.unreadable': 'CometAPI accepted the job but its answer could not be read',
+  'create.why.duplicate': 'the provider says it already has a job with this id',
   'create.waiting': 'Waiting to send again: {detail}',
 
   // Generating
-  'poll.maxAge': '{vendor} has not finished this video after {hours} hours, so we stopped waiting. It may still finish (and bill) on the provider’s side; retrying starts a new paid job.',
-  'poll.taskGone': 'CometAPI no longer knows this task ({remoteId}). It may have expired on the provider’s side; retrying starts a new paid job.',
+  'poll.maxAge': '{vendor} has not finished this video after {hours} hours, so we stopped checking. It may still finish (and bill) on the provider’s side: check again to look for it, or dismiss it.',
+  'poll.odd': 'CometAPI answered oddly ({detail}); still checking.',
+  'poll.missing': '{vendor} says it does not know this task ({remoteId}) right now; still checking.',
+  'poll.lost': 'Lost contact: for {minutes} minutes {vendor} has said it does not know this task ({remoteId}). The video may still be made (and billed). Check again later, or dismiss it.',
   'poll.expired': '{vendor} says this task expired before it finished{?detail: “{detail}”}. Retrying starts a new paid job.',
   'poll.failed': '{vendor} could not make this video{?detail: “{detail}”}. Change the prompt or settings, or retry (a new paid job).',
   'poll.unknownStatus': '{vendor} reports a status we do not know (“{status}”); still checking.',
@@ -64,6 +68,7 @@ export const MESSAGES = {
   'download.waiting': 'Waiting: {detail}',
   'download.interrupted': 'Download interrupted ({detail}); resuming in {seconds} s.',
   'download.failed': '{detail}',
+  'download.retrying': 'Downloading again at your request (no new video is made)…',
 
   // The API key
   'key.empty': 'The key is empty. Paste the key from https://www.cometapi.com/console/token.',
@@ -89,6 +94,9 @@ export const MESSAGES = {
   'job.notFound': 'No job with id {id}.',
   'job.cannotCancel': 'This job has already ended ({state}).',
   'job.notRetryable': 'Only a failed, canceled or undecided job can be retried.',
+  'job.useRetryDownload': 'This video was already made (and billed): use Retry download, which fetches it again without making a new one.',
+  'job.notDownloadFailed': 'Only a made video whose download did not finish can be downloaded again.',
+  'job.notLost': 'This job has not lost contact with the provider.',
   'job.remixNotFinished': 'Only a finished video can be remixed.',
   'job.noRemix': '{model} cannot remix videos.',
   'job.notUndecided': 'This job is not waiting for a decision.',
@@ -113,6 +121,9 @@ export const MESSAGES = {
   'cancel.notBilled': 'Canceled before it was sent: nothing was billed.',
   'cancel.mayBill': 'Stopped watching this job. CometAPI cannot cancel a video task, so the provider may still finish it and bill you.',
   'held.overCap': 'Held: this batch (about {estimate}) would take today’s spend to {total}, above your daily cap of {cap}. Confirm to send it.',
+  'held.priceUnknown': 'Held: the price of {count} job(s) is unknown, so they cannot be checked against your daily cap of {cap}. Confirm to send them.',
+  'contact.checking': 'Looking for this task again at your request.',
+  'contact.dismissed': 'Dismissed. If the provider does finish the video, it may still bill it.',
   'decide.resubmitted': 'Resubmitted at your request.',
   'decide.dismissed': 'Not resubmitted. If the provider did receive it, it may still bill it.',
   'retry.replaced': 'Replaced by a retry.'

@@ -109,7 +109,8 @@ describe('parsePoll', () => {
       expiresAt: null,
       completedAt: 1777385420000,
       error: null,
-      rawStatus: 'succeed'
+      rawStatus: 'succeed',
+      problem: null
     })
   })
 
@@ -168,11 +169,23 @@ describe('parseLookup', () => {
   it('returns null for a not-found envelope', () => {
     expect(a.parseLookup!({ code: 1201, message: 'task not found', data: null })).toBeNull()
     expect(a.parseLookup!(fx('seedance_v1_videos.errors.unknown_task.body'))).toBeNull()
-    expect(a.parseLookup!({ code: 0, message: 'SUCCEED', data: null })).toBeNull()
   })
 
-  it('throws on other failures', () => {
+  it('throws on other failures, and on a success without a task: only a definite "not found" may lead to a re-send', () => {
     expect(() => a.parseLookup!({ code: 1002, message: 'unauthorized' })).toThrowError(AdapterError)
+    expect(() => a.parseLookup!({ code: 0, message: 'SUCCEED', data: null })).toThrowError(AdapterError)
+  })
+
+  it('a failed lookup counts as "never arrived" only when it is Kling\'s own "task not found" (HTTP 404, code 1203)', () => {
+    expect(a.lookupSaysAbsent!({ status: 404, code: '1203', message: 'task not found' })).toBe(true)
+    expect(a.lookupSaysAbsent!({ status: 404, code: null, message: 'Nothing found at /kling/v1/videos/text2video/x (404)' })).toBe(false)
+    expect(a.lookupSaysAbsent!({ status: 400, code: '1201', message: 'invalid parameter' })).toBe(false)
+    expect(a.lookupSaysAbsent!({ status: 500, code: null, message: 'task not found' })).toBe(false)
+  })
+
+  it('a create refused because its external_task_id is taken is recognized (the first create arrived)', () => {
+    expect(a.isDuplicateCreate!({ status: 400, code: '1201', message: 'external_task_id cvs-j123 already exists' })).toBe(true)
+    expect(a.isDuplicateCreate!({ status: 400, code: '1201', message: 'prompt is required' })).toBe(false)
   })
 })
 

@@ -176,20 +176,26 @@ describe('parsePoll: every documented body', () => {
 })
 
 describe('parsePoll: odd bodies', () => {
-  it('a 200 with only an error object is a failure', () => {
+  it('a 200 with only an error object is not an end: the task goes on (polling is the source of truth), said as an odd answer', () => {
     const r = a.parsePoll(fx('errors.cases.200_with_error_object.body'))
-    expect(r.state).toBe('failed')
-    expect(r.error).toMatchObject({ message: 'placeholder upstream error', code: 'upstream_error' })
+    expect(r.state).toBe('unknown')
+    expect(r.error).toBeNull()
+    expect(r.problem).toEqual({ kind: 'odd', message: 'upstream_error: placeholder upstream error' })
+  })
+
+  it('an error object beside a failure status is the failure\'s reason', () => {
+    const body = { ...copy(fxRecord('sora.poll_responses.running')), status: 'failed', error: { code: 'x', message: 'upstream died' } }
+    expect(a.parsePoll(body)).toMatchObject({ state: 'failed', error: { message: 'upstream died' } })
   })
 
   it('task_not_exist right after create keeps polling (unknown), it does not fail', () => {
     const r = a.parsePoll(fx('seedance_v1_videos.errors.unknown_task.body'))
-    expect(r).toMatchObject({ state: 'unknown', rawStatus: 'task_not_exist', error: null })
+    expect(r).toMatchObject({ state: 'unknown', rawStatus: 'task_not_exist', error: null, problem: { kind: 'missing' } })
   })
 
-  it('an error object beside an in-progress status fails the job', () => {
+  it('an error object beside an in-progress status is not an end: still running, said as odd', () => {
     const body = { ...copy(fxRecord('sora.poll_responses.running')), error: { code: 'x', message: 'upstream died' } }
-    expect(a.parsePoll(body)).toMatchObject({ state: 'failed', error: { message: 'upstream died' } })
+    expect(a.parsePoll(body)).toMatchObject({ state: 'running', error: null, problem: { kind: 'odd', message: 'x: upstream died' } })
   })
 
   it('an unknown status word is unknown, with the raw word kept for the log', () => {

@@ -98,8 +98,8 @@ describe('parsePoll: flat Runway tasks', () => {
     expect(a.parsePoll(fx('runway_official.transient_not_found.body'))).toMatchObject({ state: 'unknown', rawStatus: 'task_not_exist' })
   })
 
-  it('a 200 with only an error object is a failure', () => {
-    expect(a.parsePoll(fx('errors.cases.200_with_error_object.body'))).toMatchObject({ state: 'failed', error: { message: 'placeholder upstream error' } })
+  it('a 200 with only an error object is not an end: the task goes on until Runway says FAILED', () => {
+    expect(a.parsePoll(fx('errors.cases.200_with_error_object.body'))).toMatchObject({ state: 'unknown', error: null, problem: { kind: 'odd' } })
   })
 })
 
@@ -116,7 +116,8 @@ describe('parsePoll: CometAPI wrapped tasks (older docs)', () => {
       expiresAt: null,
       completedAt: 1773366830_000,
       error: null,
-      rawStatus: 'SUCCESS'
+      rawStatus: 'SUCCESS',
+      problem: null
     })
   })
 

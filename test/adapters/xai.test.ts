@@ -78,9 +78,9 @@ describe('parsePoll: flat (newer docs)', () => {
     expect(a.parsePoll({ status: 'moderating' })).toMatchObject({ state: 'unknown', rawStatus: 'moderating' })
   })
 
-  it('a 200 with only an error is a failure; task_not_exist keeps polling', () => {
-    expect(a.parsePoll(fx('errors.cases.200_with_error_object.body')).state).toBe('failed')
-    expect(a.parsePoll(fx('runway_official.transient_not_found.body')).state).toBe('unknown')
+  it('a 200 with only an error is not an end (said as odd); task_not_exist keeps polling (said as missing)', () => {
+    expect(a.parsePoll(fx('errors.cases.200_with_error_object.body'))).toMatchObject({ state: 'unknown', problem: { kind: 'odd' } })
+    expect(a.parsePoll(fx('runway_official.transient_not_found.body'))).toMatchObject({ state: 'unknown', problem: { kind: 'missing' } })
   })
 })
 
@@ -93,7 +93,8 @@ describe('parsePoll: wrapped (older docs)', () => {
       expiresAt: null,
       completedAt: 1773297014_000,
       error: null,
-      rawStatus: 'SUCCESS'
+      rawStatus: 'SUCCESS',
+      problem: null
     })
   })
 

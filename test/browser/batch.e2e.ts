@@ -1,5 +1,6 @@
-// Batches in the browser: 12 dropped images become 12 jobs that all reach the library; a failing job
-// shows its message and retry works; the host is killed mid-batch and nothing is lost or paid twice.
+// Batches in the browser: 12 dropped images become 12 jobs that all reach the library; a job the
+// provider failed shows its message and retry (a new paid job) works; the host is killed mid-batch
+// and nothing is lost or paid twice.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
@@ -7,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeCometApi, type FakeCometApi } from '../fake-cometapi/server'
 import { solidPng } from '../helpers/png'
 import type { Host } from './host/host'
-import { dropFiles, hasChromium, hasRenderer, hostProcess, inProcessHost, launch, shot, tempDir } from './e2e'
+import { dropFiles, browserReady, hostProcess, inProcessHost, launch, shot, tempDir } from './e2e'
 
-const skip = !hasChromium || !hasRenderer
+const skip = !browserReady()
 
 /** `n` distinct 640×360 PNGs (distinct content, so none is a duplicate). */
 function makeImages(dir: string, n: number, prefix = 'photo'): string[] {
@@ -104,9 +105,9 @@ describe.skipIf(skip)('batch drag-and-drop', () => {
     await page.click('[data-testid="batch-clear"]')
   })
 
-  it('shows a failing job’s plain message, and retry works', async () => {
-    // The next poll answers 200 with an error object: the provider failed this one.
-    fake.injectOnce({ kind: 'poll', fault: 'error200' })
+  it('shows the message of a job the provider failed, and retry (a new paid job) works', async () => {
+    // Long enough that the test fails the task before it would finish by itself.
+    fake.setOptions({ durations: { '*': 20_000 } })
     await page.click('[data-testid="nav-compose"]')
     await page.click('[data-testid="model-picker"]')
     await page.fill('[data-testid="model-search"]', 'sora-2')
@@ -114,11 +115,19 @@ describe.skipIf(skip)('batch drag-and-drop', () => {
     await page.fill('[data-testid="prompt"]', 'A glass of water on a windowsill')
     await page.click('[data-testid="submit"]')
     await page.click('[data-testid="nav-queue"]')
+    // The provider fails this task (a terminal "failed" status): only then is a new paid job right.
+    await expect.poll(() => fake.taskIdsByPrompt('A glass of water on a windowsill').length, { timeout: 20_000 }).toBe(1)
+    fake.finishTask(fake.taskIdsByPrompt('A glass of water on a windowsill')[0], 'failed')
+    fake.setOptions({ durations: { '*': 1200 } })
     const failed = page.locator('[data-testid="queue-row"][data-state="failed"]')
     await failed.first().waitFor({ timeout: 20_000 })
     expect(await failed.first().locator('[data-testid="job-line"]').textContent()).toMatch(/could not make this video/)
     await shot(page, 'queue-failed')
     await failed.first().locator('[data-testid="job-retry"]').click()
+    // A new paid job: the dialog says so, with the cost, before anything is sent.
+    await page.waitForSelector('[data-testid="retry-dialog"]')
+    expect(await page.textContent('[data-testid="retry-dialog"]')).toMatch(/new paid job.*billed again: about \$0\.32/s)
+    await page.click('[data-testid="confirm-ok"]')
     await expect.poll(() => countRows(page, 'completed'), { timeout: 30_000 }).toBe(13)
     expect(fake.creates().filter((e) => e.prompt === 'A glass of water on a windowsill')).toHaveLength(2)
   })

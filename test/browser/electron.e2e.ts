@@ -44,7 +44,7 @@ describe.skipIf(!!reason)(`the desktop app (Electron)${reason ? ` — skipped: $
         api: Object.keys((window as unknown as { api: object }).api).sort()
       }))
       expect(page).toEqual({ require: 'undefined', process: 'undefined', api: ['invoke', 'mediaBase', 'on', 'pathForFile'] })
-      const info = await win.evaluate(() => (window as unknown as { api: { invoke: (c: string, r: unknown) => Promise<{ version: string }> } }).api.invoke('app.info', {}))
+      const info = await win.evaluate(() => (window as unknown as { api: { invoke: (c: string, r: unknown) => Promise<{ ok: true; value: { version: string } }> } }).api.invoke('app.info', {}).then((r) => r.value))
       expect(info.version).toBeTruthy()
       await shot(win, 'electron-first-run')
     } finally {

@@ -237,6 +237,7 @@ export function createMockApi(params = new URLSearchParams(location.search)): St
           downloadedBytes: 0,
           downloadTotal: null,
           remoteId: null,
+          billed: false,
           externalId: `cvs-${seq}`,
           estimatedCost: estimateCost(m.pricing, m.rules, spec as JobSpec),
           error: null,
@@ -270,6 +271,27 @@ export function createMockApi(params = new URLSearchParams(location.search)): St
     'jobs.decide': ({ id, choice }) => {
       const j = jobs.get(id) as JobView
       const next: JobView = choice === 'resubmit' ? { ...j, state: 'queued', note: null, updatedAt: Date.now() } : { ...j, state: 'failed', updatedAt: Date.now(), error: { kind: 'unknown', message: 'Dismissed: the app stopped tracking this job.', retryable: true } }
+      jobs.set(id, next)
+      changed([next])
+      return next
+    },
+    'jobs.decideMany': ({ batchId, choice }) => {
+      const out = [...jobs.values()]
+        .filter((j) => j.state === 'needs_decision' && j.batchId === batchId)
+        .map((j): JobView => (choice === 'resubmit' ? { ...j, state: 'queued', note: null, updatedAt: Date.now() } : { ...j, state: 'canceled', updatedAt: Date.now() }))
+      for (const j of out) jobs.set(j.id, j)
+      changed(out)
+      const costs = out.map((j) => j.estimatedCost ?? 0)
+      return { jobs: out, estimate: choice === 'resubmit' ? costs.reduce((a, b) => a + b, 0) : null }
+    },
+    'jobs.retryDownload': ({ id }) => {
+      const next: JobView = { ...(jobs.get(id) as JobView), state: 'downloading', error: null, updatedAt: Date.now() }
+      jobs.set(id, next)
+      changed([next])
+      return next
+    },
+    'jobs.contact': ({ id, choice }) => {
+      const next: JobView = { ...(jobs.get(id) as JobView), state: choice === 'check' ? 'submitted' : 'canceled', note: null, updatedAt: Date.now() }
       jobs.set(id, next)
       changed([next])
       return next
@@ -403,9 +425,9 @@ export function createMockApi(params = new URLSearchParams(location.search)): St
     async invoke(channel, request) {
       const handler = handlers[channel] as unknown as (r: typeof request) => unknown
       try {
-        return (await handler(request)) as never
+        return { ok: true, value: (await handler(request)) as never }
       } catch (error) {
-        throw new Error(error instanceof Error ? error.message : String(error))
+        return { ok: false, error: { code: 'mock', message: error instanceof Error ? error.message : String(error) } }
       }
     },
     on(event, listener) {

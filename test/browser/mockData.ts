@@ -136,6 +136,7 @@ function jobFor(i: number, state: JobState, model: CatalogModel, now: number, ra
     downloadedBytes: state === 'downloading' ? Math.round(3_500_000 * rand()) : state === 'completed' ? 4_200_000 : 0,
     downloadTotal: state === 'downloading' || state === 'completed' ? 4_200_000 : null,
     remoteId: submitted ? `video_${(0x5f3a9c + i * 7919).toString(16)}${(i * 104729).toString(36)}` : null,
+    billed: submitted !== null,
     externalId: `cvs-${i}`,
     estimatedCost: estimateCost(model.pricing, model.rules, spec),
     error: null,
@@ -153,22 +154,28 @@ function jobFor(i: number, state: JobState, model: CatalogModel, now: number, ra
   if (state === 'failed') {
     const errors = [
       { kind: 'provider_failed' as const, message: 'The provider could not make this video: the prompt was flagged by its content filter. Rephrase it and try again.', retryable: false },
-      { kind: 'rate_limited' as const, message: 'CometAPI is limiting requests right now (429). The app retried 5 times; try again in a minute.', retryable: true },
-      { kind: 'download' as const, message: 'The finished video could not be downloaded: the connection dropped 3 times. Retry to download it again (no new generation is billed).', retryable: true }
+      { kind: 'validation' as const, message: 'Kling refused the job: “prompt is too long”. Check the prompt and settings for this model.', retryable: false }
     ]
     job.error = { ...errors[i % errors.length], requestId: `req_${i}abc` }
   }
   if (state === 'canceled') job.error = { kind: 'canceled', message: 'Canceled by you. The provider may still bill a job it had already started.', retryable: true }
-  if (state === 'needs_decision') job.note = 'The create request timed out after the provider may have received it, and this provider cannot be asked whether it did.'
+  if (state === 'needs_decision') {
+    job.note = 'The create request timed out after the provider may have received it, and this provider cannot be asked whether it did.'
+    job.batchId = 'batch_undecided'
+  }
+  if (state === 'download_failed') {
+    job.error = { kind: 'download', message: 'The link to the finished video kept expiring and Kling gave no working new one. The video was made (and billed); try “Retry download” later.', retryable: true, code: 'download.linkKeptExpiring', params: { vendor: 'Kling' } }
+  }
+  if (state === 'lost_contact') job.note = 'Lost contact: for 15 minutes OpenAI has said it does not know this task. The video may still be made (and billed). Check again later, or dismiss it.'
   if (state === 'held') job.note = 'Today’s estimated spend would reach $12.40, above your $10.00 daily cap.'
   if (state === 'queued' && i % 2 === 0) job.note = 'Waiting: 2 jobs are already being sent to this provider.'
   return job
 }
 
 const STATE_PLAN: JobState[] = [
-  'running', 'running', 'downloading', 'submitted', 'running', 'queued', 'needs_decision', 'held', 'submitting', 'queued',
-  'completed', 'failed', 'completed', 'completed', 'canceled', 'completed', 'failed', 'completed', 'completed', 'completed',
-  'completed', 'failed', 'completed', 'canceled', 'completed', 'completed', 'completed', 'completed', 'completed', 'completed',
+  'running', 'running', 'downloading', 'submitted', 'running', 'queued', 'needs_decision', 'held', 'submitting', 'needs_decision',
+  'completed', 'failed', 'completed', 'completed', 'canceled', 'completed', 'download_failed', 'completed', 'completed', 'completed',
+  'completed', 'failed', 'completed', 'canceled', 'completed', 'completed', 'completed', 'lost_contact', 'completed', 'completed',
   'completed', 'completed', 'completed', 'completed', 'completed', 'completed'
 ]
 

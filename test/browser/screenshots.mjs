@@ -77,6 +77,14 @@ const SCREENS = {
     }
   },
   firstRun: { query: '&key=0', run: async () => {} },
+  // The jobs that wait for the person: undecided (a batch of them), made but not downloaded, lost contact, held.
+  queueAttention: {
+    run: async (p) => {
+      await nav(p, 'queue')
+      await p.click('[data-testid="queue-filter-attention"]')
+      await p.waitForTimeout(300)
+    }
+  },
   compose: { run: async (p) => nav(p, 'compose') },
   composeFilled: {
     run: async (p) => {

@@ -61,6 +61,17 @@ describe('error classification (API.md §8)', () => {
     expect(classifyTransportError(new TransportError('x', 'reset', true), ctx).outcomeUnknown).toBe(true)
   })
 
+  it('500, 502, 504 and 524 and a gateway error page may have reached the provider; 503 and 521–523 did not', () => {
+    for (const status of [500, 502, 504, 520, 524]) expect({ status, unknown: classify({ status, body: { error: { message: 'upstream failed' } } }).outcomeUnknown }).toEqual({ status, unknown: true })
+    for (const status of [503, 521, 522, 523]) expect({ status, unknown: classify({ status, body: { error: { message: 'busy' } } }).outcomeUnknown }).toEqual({ status, unknown: false })
+    const page = classifyHttpFailure({ status: 502, headers: { 'content-type': 'text/html' }, text: '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>', body: undefined }, ctx, [], 0)
+    expect(page.kind).toBe('server')
+    expect(page.outcomeUnknown).toBe(true)
+    expect(page.message).toMatch(/gateway answered with an error page \(502\)/)
+    // A page with a 200 or 404 is still the wrong address, not the gateway.
+    expect(classifyHttpFailure({ status: 404, headers: { 'content-type': 'text/html' }, text: '<html></html>', body: undefined }, ctx, [], 0).kind).toBe('not_found')
+  })
+
   it('never lets the key into a message', () => {
     const key = 'sk-abcdefghijklmnopqrstuvwxyz123456'
     const err = classify({ status: 401, body: { error: { message: `invalid token ${key} (request id: abc)` } } }, [key])

@@ -3,36 +3,46 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { JobSpec } from '../../src/shared/jobs'
-import { FIXTURES, harness, settle, until, type Harness } from './harness'
+import { createOne, FIXTURES, harness, settle, sora, until, type Harness } from './harness'
 
 let h: Harness
 afterEach(async () => {
   await h?.cleanup()
 })
 
-async function createOne(spec: JobSpec): Promise<string> {
-  const r = await h.engine.createJobs({ specs: [spec] })
-  if (!r.ok) throw new Error(JSON.stringify(r.errors))
-  return r.jobs[0].id
-}
-
-const sora = (prompt: string): JobSpec => ({ model: 'sora-2', prompt, seconds: 4, size: '1280x720' })
 
 describe('create faults', () => {
-  it('retries 429 (with and without Retry-After), 500 and 503 on a create — one task in the end', async () => {
+  it('retries 429 (with and without Retry-After) and 503 on a create — they say nothing was made; one task in the end', async () => {
     h = await harness()
     h.fake.injectOnce({ kind: 'create', fault: '429', count: 2 })
     h.fake.injectOnce({ kind: 'create', fault: '429-retry-after', count: 1 })
-    h.fake.injectOnce({ kind: 'create', fault: '500', count: 1 })
     h.fake.injectOnce({ kind: 'create', fault: '503', count: 1 })
     h.fake.setOptions({ faults: { retryAfterSeconds: 1 } })
     h.engine.start()
-    const id = await createOne(sora('retry me'))
+    const id = await createOne(h.engine, sora('retry me'))
     const [job] = await settle(h.engine, [id], 60_000)
     expect(job.state).toBe('completed')
-    expect(h.fake.log.filter((e) => e.kind === 'create')).toHaveLength(6)
+    expect(h.fake.log.filter((e) => e.kind === 'create')).toHaveLength(5)
     expect(h.fake.createCountsByPrompt().get('retry me')).toBe(1)
+  }, 90_000)
+
+  it('never re-sends a create answered 500, 502, 504, 524 or a gateway page: the task may exist (here it does)', async () => {
+    h = await harness()
+    h.engine.start()
+    const faults = ['create-then-500', 'create-then-502', 'create-then-504', 'create-then-524', 'create-then-html', 'create-then-no-id'] as const
+    const ids: string[] = []
+    for (const fault of faults) {
+      h.fake.injectOnce({ kind: 'create', fault })
+      ids.push(await createOne(h.engine, sora(`ambiguous ${fault}`)))
+      await until(() => h.engine.getJob(ids.at(-1)!)?.state !== 'queued' && h.engine.getJob(ids.at(-1)!)?.state !== 'submitting', 15_000)
+    }
+    const jobs = await settle(h.engine, ids)
+    for (const [i, job] of jobs.entries()) {
+      expect({ fault: faults[i], state: job.state }).toEqual({ fault: faults[i], state: 'needs_decision' })
+      expect(job.note).toMatch(/no answer came back.*Resubmit only if it is not there/s)
+      expect(h.fake.createCountsByPrompt().get(`ambiguous ${faults[i]}`)).toBe(1)
+    }
+    expect(h.fake.log.filter((e) => e.kind === 'create')).toHaveLength(faults.length)
   }, 90_000)
 
   it('does not retry a 400 and says which field to fix', async () => {
@@ -45,7 +55,7 @@ describe('create faults', () => {
     expect(h.fake.log.filter((e) => e.kind === 'create')).toHaveLength(0)
     // A 400 the server gives despite our checks is final.
     h.fake.injectOnce({ kind: 'create', fault: '500-invalid-request' })
-    const id = await createOne(sora('server says invalid'))
+    const id = await createOne(h.engine, sora('server says invalid'))
     const [job] = await settle(h.engine, [id])
     expect(job.state).toBe('failed')
     expect(job.error).toMatchObject({ kind: 'invalid_request', retryable: false })
@@ -56,7 +66,7 @@ describe('create faults', () => {
     h = await harness()
     h.fake.injectOnce({ kind: 'create', fault: '503-model-not-found' })
     h.engine.start()
-    const id = await createOne(sora('gone model'))
+    const id = await createOne(h.engine, sora('gone model'))
     const [job] = await settle(h.engine, [id])
     expect(job.error?.kind).toBe('model_unavailable')
     expect(job.error?.message).toMatch(/not available.*Choose another model/)
@@ -70,7 +80,7 @@ describe('create faults', () => {
     // A short read timeout so the lost answer is noticed quickly.
     h.engine = await h.restart({ timing: { ...h.timing, readTimeoutMs: 500 } })
     h.engine.start()
-    const id = await createOne(sora('lost answer'))
+    const id = await createOne(h.engine, sora('lost answer'))
     const [job] = await settle(h.engine, [id])
     expect(job.state).toBe('needs_decision')
     expect(job.note).toMatch(/cannot tell whether the provider started it.*may create and bill a second video/s)
@@ -87,7 +97,7 @@ describe('create faults', () => {
     h = await harness()
     h.fake.injectOnce({ kind: 'create', family: 'kling', fault: 'create-then-reset' })
     h.engine.start()
-    const id = await createOne({ model: 'kling-v2-6', prompt: 'kling lost answer', seconds: 5 })
+    const id = await createOne(h.engine, { model: 'kling-v2-6', prompt: 'kling lost answer', seconds: 5 })
     const [job] = await settle(h.engine, [id])
     expect(job.state).toBe('completed')
     expect(h.fake.createCountsByPrompt().get('kling lost answer')).toBe(1)
@@ -98,7 +108,7 @@ describe('create faults', () => {
     h = await harness()
     h.fake.injectOnce({ kind: 'create', family: 'kling', fault: '524' })
     h.engine.start()
-    const id = await createOne({ model: 'kling-v2-6', prompt: 'kling 524', seconds: 5 })
+    const id = await createOne(h.engine, { model: 'kling-v2-6', prompt: 'kling 524', seconds: 5 })
     const [job] = await settle(h.engine, [id], 30_000)
     expect(job.state).toBe('completed')
     expect(h.fake.createCountsByPrompt().get('kling 524')).toBe(1)
@@ -114,26 +124,26 @@ describe('poll faults', () => {
     h.fake.injectOnce({ kind: 'poll', fault: '429', count: 1 })
     h.fake.injectOnce({ kind: 'poll', fault: 'reset', count: 1 })
     h.engine.start()
-    const id = await createOne(sora('bumpy polls'))
+    const id = await createOne(h.engine, sora('bumpy polls'))
     const [job] = await settle(h.engine, [id], 60_000)
     expect(job.state).toBe('completed')
     expect(h.fake.log.filter((e) => e.kind === 'poll' && e.fault).length).toBeGreaterThanOrEqual(3)
   }, 90_000)
 
-  it('treats a 200 body carrying an error object as a failure', async () => {
+  it('a 200 body carrying an error object but no terminal status is not a failure: the task goes on and finishes', async () => {
     h = await harness()
     h.fake.injectOnce({ kind: 'poll', fault: 'error200' })
     h.engine.start()
-    const id = await createOne(sora('error in a 200'))
+    const id = await createOne(h.engine, sora('error in a 200'))
     const [job] = await settle(h.engine, [id])
-    expect(job.state).toBe('failed')
-    expect(job.error?.kind).toBe('provider_failed')
+    expect(job.state).toBe('completed')
+    expect(job.error).toBeNull()
   })
 
   it('reports a provider failure with its message, and retry makes a linked new job', async () => {
     h = await harness()
     h.engine.start()
-    const id = await createOne(sora('please [fail] now'))
+    const id = await createOne(h.engine, sora('please [fail] now'))
     const [job] = await settle(h.engine, [id])
     expect(job.state).toBe('failed')
     expect(job.error?.message).toMatch(/could not make this video.*rejected/s)
@@ -145,7 +155,7 @@ describe('poll faults', () => {
   it('an expired xAI task is a failure that says so', async () => {
     h = await harness()
     h.engine.start()
-    const id = await createOne({ model: 'grok-imagine-video', prompt: 'will [expire]', seconds: 1 })
+    const id = await createOne(h.engine, { model: 'grok-imagine-video', prompt: 'will [expire]', seconds: 1 })
     const [job] = await settle(h.engine, [id])
     expect(job.error?.kind).toBe('expired')
   })
@@ -156,7 +166,7 @@ describe('download faults', () => {
     h = await harness({ videoBytes: { '*': 3_000_000 } })
     h.fake.injectOnce({ kind: 'file', fault: 'truncate' })
     h.engine.start()
-    const id = await createOne(sora('cut download'))
+    const id = await createOne(h.engine, sora('cut download'))
     const [job] = await settle(h.engine, [id], 60_000)
     expect(job.state).toBe('completed')
     const files = h.fake.log.filter((e) => e.kind === 'file')
@@ -171,7 +181,7 @@ describe('download faults', () => {
     h = await harness({ videoBytes: { '*': 3_000_000 } })
     h.fake.injectOnce({ kind: 'file', fault: 'reset' })
     h.engine.start()
-    const id = await createOne(sora('reset download'))
+    const id = await createOne(h.engine, sora('reset download'))
     const [job] = await settle(h.engine, [id], 60_000)
     expect(job.state).toBe('completed')
     const files = h.fake.log.filter((e) => e.kind === 'file')
@@ -185,7 +195,7 @@ describe('download faults', () => {
     // Every link the fake hands out is already expired, so the first download attempt surely gets 403.
     h = await harness({ resultUrlTtlMs: -60_000 })
     h.engine.start()
-    const id = await createOne(sora('expiring link'))
+    const id = await createOne(h.engine, sora('expiring link'))
     await until(() => h.fake.log.some((e) => e.kind === 'file' && e.status === 403), 20_000)
     h.fake.setOptions({ resultUrlTtlMs: 60_000 })
     const [job] = await settle(h.engine, [id], 30_000)
@@ -199,7 +209,7 @@ describe('authentication and base URL', () => {
     let key = 'sk-wrong-key-123456'
     h = await harness({}, { keys: { getKey: async () => key } })
     h.engine.start()
-    const id = await createOne(sora('wrong key'))
+    const id = await createOne(h.engine, sora('wrong key'))
     await until(() => h.engine.status().paused?.kind === 'auth')
     expect(h.engine.status().paused?.message).toMatch(/did not accept the API key.*Settings/)
     expect(h.engine.getJob(id)?.state).toBe('queued')
@@ -214,7 +224,7 @@ describe('authentication and base URL', () => {
     h = await harness({ unknownPath: 'html' }, { settingsOverrides: {} })
     h.engine.updateSettings({ baseUrl: `${h.fake.url}/typo` })
     h.engine.start()
-    await createOne(sora('typo base'))
+    await createOne(h.engine, sora('typo base'))
     await until(() => h.engine.status().paused !== null)
     expect(h.engine.status().paused).toMatchObject({ kind: 'bad_base_url' })
     expect(h.engine.status().paused?.message).toMatch(/base URL/)

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { Engine, type EngineOptions } from '../../src/core/engine'
 import type { TimingOptions } from '../../src/core/jobs/timing'
 import type { Logger } from '../../src/core/ports'
-import type { JobView } from '../../src/shared/jobs'
+import type { JobSpec, JobView } from '../../src/shared/jobs'
 import { startFakeCometApi, type FakeCometApi, type FakeOptions } from '../fake-cometapi/server'
 
 export const KEY = 'sk-test-good'
@@ -64,6 +64,16 @@ export async function harness(fakeOpts: FakeOptions = {}, extra: Partial<EngineO
   }
   return h
 }
+
+/** Creates one job and returns its id (throws with the field errors when it is refused). */
+export async function createOne(engine: Engine, spec: JobSpec): Promise<string> {
+  const r = await engine.createJobs({ specs: [spec] })
+  if (!r.ok) throw new Error(JSON.stringify(r.errors))
+  return r.jobs[0].id
+}
+
+/** A valid Sora 2 text-to-video spec with this prompt. */
+export const sora = (prompt: string): JobSpec => ({ model: 'sora-2', prompt, seconds: 4, size: '1280x720' })
 
 /** Waits until every job is terminal (or in a state in `until`), failing after `ms`. */
 export async function settle(engine: Engine, ids: string[], ms = 20_000): Promise<JobView[]> {

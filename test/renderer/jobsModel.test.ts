@@ -18,6 +18,7 @@ function job(id: string, createdAt: number, patch: Partial<JobView> = {}): JobVi
     downloadedBytes: 0,
     downloadTotal: null,
     remoteId: null,
+    billed: false,
     externalId: id,
     estimatedCost: 0.32,
     error: null,

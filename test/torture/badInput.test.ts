@@ -192,7 +192,7 @@ describe('a server that answers garbage', () => {
     const r = await rig.studio.engine.createJobs({ specs })
     if (!r.ok) throw new Error(JSON.stringify(r.errors))
     const ids = r.jobs.map((j) => j.id)
-    await until(() => ids.every((id) => ['completed', 'failed', 'needs_decision'].includes(job(id).state)), ms, () => JSON.stringify(ids.map((id) => [job(id).state, job(id).note])))
+    await until(() => ids.every((id) => ['completed', 'failed', 'needs_decision', 'download_failed'].includes(job(id).state)), ms, () => JSON.stringify(ids.map((id) => [job(id).state, job(id).note])))
     return ids.map(job)
   }
 
@@ -226,20 +226,20 @@ describe('a server that answers garbage', () => {
     figures['unknown status words'] = 'noted to the user, kept polling, completed'
   })
 
-  it('a result link that serves a web page: a passing one is retried, a lasting one fails with a plain message; Sora falls back to /content', async () => {
+  it('a result link that serves a web page: a passing one is retried, a lasting one waits for Retry download with a plain message (the video was made); Sora falls back to /content', async () => {
     fake.injectOnce({ kind: 'file', family: 'kling', fault: 'html', count: 1 })
     const [once] = await runJobs([{ model: 'kling-v2-6', prompt: 'html page once', seconds: 5 }])
     expect(once.state).toBe('completed')
     fake.injectOnce({ kind: 'file', family: 'kling', fault: 'html', count: 20 })
     const [always] = await runJobs([{ model: 'kling-v2-6', prompt: 'html page always', seconds: 5 }])
-    expect(always.state).toBe('failed')
+    expect(always.state).toBe('download_failed')
     expect(always.error?.message).toMatch(/did not lead to a video \(The download link from 127\.0\.0\.1:\d+ returned an HTML page, not a video\.\)/)
     fake.injectOnce({ kind: 'file', family: 'openai-videos', fault: 'html', count: 20 })
     const [sora] = await runJobs([{ model: 'sora-2', prompt: 'html page sora', seconds: 4, size: '1280x720' }])
     expect(sora.state).toBe('completed')
     expect(auditLibrary(join(dir, 'library')).problems).toEqual([])
     expect(fake.log.filter((e) => e.kind === 'content').length).toBeGreaterThan(0)
-    figures['result link → web page'] = 'once: retried and completed; always: failed with a plain message; Sora: /content fallback'
+    figures['result link → web page'] = 'once: retried and completed; always: made, not downloaded (Retry download) with a plain message; Sora: /content fallback'
   })
 
   it('a result announced as 5 GB: not started without room, never buffered, a stalled transfer resumes', async () => {

@@ -143,7 +143,8 @@ describe("Electron's security checklist", () => {
     expect(preload.match(/exposeInMainWorld\(/g)).toHaveLength(1)
     expect(preload).toMatch(/contextBridge\.exposeInMainWorld\('api', api\)/)
     expect(preload).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer/)
-    expect(preload).toMatch(/if \(!INVOKE\.includes\(channel\)\) throw/)
+    // An unknown channel is refused before anything reaches main (as a wire failure the page can read).
+    expect(preload).toMatch(/if \(!INVOKE\.includes\(channel\)\) return \{ ok: false/)
     expect(preload).toMatch(/if \(!EVENTS\.includes\(event\)\) throw/)
     expect(preload).not.toMatch(/from 'node:|require\(/)
     checked.push('20')

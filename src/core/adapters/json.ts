@@ -75,7 +75,18 @@ export function statusMapper(table: Record<Exclude<RemoteState, 'unknown'>, read
 }
 
 export function emptyPoll(state: RemoteState, rawStatus: string | null): PollResult {
-  return { state, progress: null, resultUrls: [], expiresAt: null, completedAt: null, error: null, rawStatus }
+  return { state, progress: null, resultUrls: [], expiresAt: null, completedAt: null, error: null, rawStatus, problem: null }
+}
+
+/** The poll route does not know the task right now (`task_not_exist`): not an end, the poller bounds the wait. */
+export function missingPoll(): PollResult {
+  return { ...emptyPoll('unknown', 'task_not_exist'), problem: { kind: 'missing', message: 'task_not_exist' } }
+}
+
+/** An error object without a terminal status: the task goes on (polling is the source of truth). */
+export function withOddError(result: PollResult, err: { code: string | null; message: string | null }): PollResult {
+  const text = [err.code, err.message].filter(Boolean).join(': ') || 'an error without a reason'
+  return { ...result, problem: { kind: 'odd', message: text.slice(0, 200) } }
 }
 
 /** Strings found at the given keys of a record: a single URL, or a list of URLs. */

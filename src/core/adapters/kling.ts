@@ -24,7 +24,7 @@ import {
   urlsAt,
   type JsonRecord
 } from './json'
-import { AdapterError, type CreateContext, type CreateResult, type PollResult, type RequestSpec, type VideoAdapter } from './types'
+import { AdapterError, type CreateContext, type CreateResult, type ErrorAnswer, type PollResult, type RequestSpec, type VideoAdapter } from './types'
 
 export type KlingAction = 'text2video' | 'image2video'
 
@@ -125,8 +125,19 @@ export const klingAdapter: VideoAdapter = {
     checkEnvelope(rec, 'lookup')
     const task = taskOf(rec)
     const id = taskId(task)
-    if (!task || !id) return null
+    // Not a "no such task": an answer we cannot read says nothing, so nothing may be re-sent on it.
+    if (!task || !id) throw new AdapterError('Kling answered a lookup without a task id.')
     return { remoteId: id, poll: parseTask(task) }
+  },
+
+  // Kling's "task not found" (HTTP 404, code 1203) is the only answer that proves a create never arrived.
+  lookupSaysAbsent(failure: ErrorAnswer): boolean {
+    return failure.status === 404 && (failure.code === '1203' || /task not found|no such task|does not exist/i.test(failure.message ?? ''))
+  },
+
+  // external_task_id is unique per user: a refusal naming it as taken means our earlier create arrived.
+  isDuplicateCreate(failure: ErrorAnswer): boolean {
+    return /external[_ ]task[_ ]id\b.*\b(already|exist|duplicate)|duplicate.*external[_ ]task[_ ]id/i.test(failure.message ?? '')
   }
 }
 

@@ -20,6 +20,8 @@ import {
   statusMapper,
   str,
   urlsAt,
+  missingPoll,
+  withOddError,
   type JsonRecord
 } from './json'
 import { AdapterError, type CreateContext, type CreateResult, type PollResult, type RequestSpec, type VideoAdapter } from './types'
@@ -119,15 +121,13 @@ function parseTask(outer: JsonRecord, task: JsonRecord): PollResult {
   result.expiresAt = epochMs(task.expires_at)
   result.completedAt = epochMs(task.completed_at)
 
-  // Some upstreams answer 200 with an `error` object: that is a failure unless the status says done.
+  // Some upstreams answer 200 with an `error` object. With a failure status it is the reason; with
+  // no terminal status it is not an end (API.md §8): keep polling, say it answered oddly.
   const err = readError(task) ?? readError(outer)
-  if (err && result.state !== 'succeeded') {
-    if (raw === null && isTransientNotFound(err)) {
-      // A just-created id can be unknown for a moment; keep polling (the engine bounds the wait).
-      result.rawStatus = 'task_not_exist'
-      return result
-    }
-    result.state = 'failed'
+  if (err && result.state !== 'succeeded' && result.state !== 'failed') {
+    // A just-created id can be unknown for a moment; keep polling (the engine bounds the wait).
+    if (raw === null && isTransientNotFound(err)) return missingPoll()
+    return withOddError(result, err)
   }
   if (result.state === 'failed') {
     const reason = err?.message ?? str(task.fail_reason) ?? str(task.failure)

@@ -23,6 +23,8 @@ import {
   statusMapper,
   str,
   urlsAt,
+  missingPoll,
+  withOddError,
   type JsonRecord
 } from './json'
 import { AdapterError, type CreateContext, type CreateResult, type PollResult, type RequestSpec, type VideoAdapter } from './types'
@@ -84,15 +86,14 @@ export const runwayAdapter: VideoAdapter = {
     if (!rec) throw new AdapterError('Runway answered a status request with something other than a JSON object.')
     if (isWrapped(rec)) {
       // A fresh id can be briefly unknown to the gateway: keep polling rather than fail the job.
-      if (isTransientNotFound({ code: idStr(rec.code), message: str(rec.message) })) return emptyPoll('unknown', 'task_not_exist')
+      if (isTransientNotFound({ code: idStr(rec.code), message: str(rec.message) })) return missingPoll()
       return parseWrapped(envelopeData(rec))
     }
     const err = readError(rec)
     if (err && rec.status === undefined) {
-      if (isTransientNotFound(err)) return emptyPoll('unknown', 'task_not_exist')
-      const result = emptyPoll('failed', null)
-      result.error = remoteError(err.code, err.message, 'Runway reported an error without a reason.')
-      return result
+      if (isTransientNotFound(err)) return missingPoll()
+      // An error with no status is not an end: the task goes on until Runway says FAILED.
+      return withOddError(emptyPoll('unknown', null), err)
     }
     return parseFlat(rec)
   }

@@ -50,12 +50,25 @@ export interface PollResult {
   error: RemoteError | null
   /** The raw status word, for logs (`unknown` states keep polling and are logged). */
   rawStatus: string | null
+  /**
+   * A non-terminal answer that still says something is off — never an end by itself: `missing`,
+   * the poll route does not know the task right now; `odd`, an error object came without a
+   * terminal status (gateways do this when busy). The poller keeps asking, with backoff.
+   */
+  problem: { kind: 'missing' | 'odd'; message: string } | null
 }
 
 export interface CreateResult {
   remoteId: string
   /** Some creates already carry a status (e.g. `queued`). */
   poll: PollResult | null
+}
+
+/** An error answer as the client read it (the HTTP status and the body's own code and message). */
+export interface ErrorAnswer {
+  status?: number
+  code?: string | null
+  message?: string | null
 }
 
 export interface CreateContext {
@@ -77,8 +90,15 @@ export interface VideoAdapter {
   contentRequest?(remoteId: string, spec: JobSpec): RequestSpec
   /** Finds a task by our external id after an interrupted create (Kling). */
   buildLookup?(externalId: string, spec: JobSpec): RequestSpec
-  /** The remote id found by a lookup, or null when the task does not exist. */
+  /**
+   * The remote id found by a lookup, or null only when the answer definitely says the task does
+   * not exist (a re-send is then safe). Throws `AdapterError` for anything it cannot read.
+   */
   parseLookup?(body: unknown): CreateResult | null
+  /** Whether a failed lookup (an error answer) is the provider's own definite "no such task". */
+  lookupSaysAbsent?(failure: ErrorAnswer): boolean
+  /** Whether a refused create says our external id is taken: the task exists, so it is looked up, not failed. */
+  isDuplicateCreate?(failure: ErrorAnswer): boolean
   /** Sora remix of a finished remote video. */
   buildRemix?(remoteId: string, spec: JobSpec): RequestSpec
 }

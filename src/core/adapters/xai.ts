@@ -20,6 +20,8 @@ import {
   reservedParamErrors,
   statusMapper,
   str,
+  missingPoll,
+  withOddError,
   type JsonRecord
 } from './json'
 import { AdapterError, type CreateContext, type CreateResult, type PollResult, type RequestSpec, type VideoAdapter } from './types'
@@ -73,7 +75,7 @@ export const xaiAdapter: VideoAdapter = {
     const rec = asRecord(body)
     if (!rec) throw new AdapterError('xAI answered a status request with something other than a JSON object.')
     if (isWrapped(rec)) {
-      if (isTransientNotFound({ code: idStr(rec.code), message: str(rec.message) })) return emptyPoll('unknown', 'task_not_exist')
+      if (isTransientNotFound({ code: idStr(rec.code), message: str(rec.message) })) return missingPoll()
       return parseWrapped(envelopeData(rec))
     }
     return parseFlat(rec)
@@ -101,8 +103,9 @@ function parseFlat(rec: JsonRecord): PollResult {
   const err = readError(rec)
   if (raw === null) {
     if (err) {
-      if (isTransientNotFound(err)) return emptyPoll('unknown', 'task_not_exist')
-      return failed(null, err.code, err.message)
+      if (isTransientNotFound(err)) return missingPoll()
+      // An error with no status is not an end: the request goes on until xAI says failed or expired.
+      return withOddError(emptyPoll('unknown', null), err)
     }
     // The documented "not ready yet" answer: only the request id, no status.
     if (rec.request_id !== undefined) return emptyPoll('pending', null)

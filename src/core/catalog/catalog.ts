@@ -308,7 +308,9 @@ export class Catalog {
     const now = this.o.clock.now()
     if (now - this.lastAttempt < 60_000) return
     this.lastAttempt = now
-    this.refresh().catch((err: unknown) => this.o.logger.log('warn', `Model list refresh failed: ${err instanceof Error ? err.message : String(err)}`))
+    void this.ensureFresh().then((problem) => {
+      if (problem) this.o.logger.log('warn', `Model list refresh failed: ${problem}`)
+    })
   }
 
   markUnavailable(id: string, reason: string): void {

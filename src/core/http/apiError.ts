@@ -165,6 +165,15 @@ function looksLikeHtml(contentType: string, text: string): boolean {
 
 
 /**
+ * Whether a 5xx answer leaves open that the request reached the origin and was acted on (a create
+ * may exist and be billed). 500, 502, 504, 524…: yes. 503 (service unavailable) and Cloudflare's
+ * 521–523 (origin down, unreachable, connection timed out) say the origin never got it.
+ */
+function mayHaveReachedOrigin(status: number): boolean {
+  return status !== 503 && !(status >= 521 && status <= 523)
+}
+
+/**
  * Classifies an HTTP answer that is not a usable JSON success.
  * `body` is the parsed JSON when there was any; `text` the raw text.
  */
@@ -189,6 +198,10 @@ export function classifyHttpFailure(
     return new ApiError({ ...common, kind: 'bad_base_url', retryable: false, message: m('api.redirect', { location: res.headers.location ?? 'another page' }) })
   }
   if (res.body === undefined && looksLikeHtml(contentType, res.text)) {
+    // A 5xx page is the gateway's own error (the request may have reached the origin); any other page is the wrong address.
+    if (status >= 500) {
+      return new ApiError({ ...common, kind: 'server', retryable: true, outcomeUnknown: mayHaveReachedOrigin(status), message: m('api.gatewayPage') })
+    }
     return new ApiError({ ...common, kind: status === 404 ? 'not_found' : 'bad_base_url', retryable: false, message: m('api.html') })
   }
   if (code === 'model_not_found' || /model_not_found|no available channel|invalid model name|unsupported relay mode/i.test(serverMessage ?? '')) {
@@ -205,13 +218,11 @@ export function classifyHttpFailure(
     return new ApiError({ ...common, kind: 'invalid_request', retryable: false, field: guessField(eb.param, serverMessage ?? ''), message: m('api.invalidRequest') })
   }
   if (status >= 500 || status === 0) {
-    // 504/524 are gateway timeouts: the origin may have acted on the request.
-    const gatewayTimeout = status === 504 || status === 524
     return new ApiError({
       ...common,
       kind: 'server',
       retryable: true,
-      outcomeUnknown: gatewayTimeout,
+      outcomeUnknown: mayHaveReachedOrigin(status),
       retryAfterMs: parseRetryAfter(res.headers['retry-after'], now),
       message: m('api.server')
     })

@@ -105,6 +105,13 @@ export class Downloads {
     }, Math.max(5, at - this.ctx.clock.now() + 2))
   }
 
+  /** The person asked to download a made video again: start afresh, with a fresh link asked for first. */
+  again(id: string): void {
+    this.attempts.set(id, { failures: 0, refreshes: 0, triedContentRoute: false, refreshFirst: true, notVideo: 0 })
+    this.notBefore.delete(id)
+    this.pump()
+  }
+
   /** Stops a download in flight (cancel, or the engine stopping); the partial file stays for resume. */
   abort(id: string): void {
     this.active.get(id)?.abort(new Error('canceled'))

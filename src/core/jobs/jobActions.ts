@@ -5,6 +5,7 @@ import { CANCELABLE_STATES, isIn, MAY_BE_BILLED_STATES, REMOVABLE_STATES, RETRYA
 import { type Message, msg, SentenceError } from '../../shared/messages'
 import type { Library } from '../library/library'
 import { type CreateJobsInput, createJobs, type CreationPorts } from './jobCreation'
+import { allows, TRANSITIONS } from './lifecycle'
 import type { JobReader } from './stagePorts'
 
 export class EngineError extends SentenceError {
@@ -23,6 +24,10 @@ export interface ActionEffects {
   queued(): void
   /** Nothing more is to be done for this job (stop polling or fetching it). */
   stopped(id: string): void
+  /** Fetch this made video again, from a fresh link. */
+  downloadAgain(id: string): void
+  /** Ask the provider about this task again. */
+  watchAgain(id: string): void
   /** Jobs were created (the poller starts their clocks; the spend view changes). */
   created(jobs: JobView[], held: boolean): void
 }
@@ -65,12 +70,31 @@ export class JobActions {
     return { job: this.mustGet(id), message: note.text }
   }
 
-  /** A new job with the same settings, linked to the old one. */
+  /** A new (paid) job with the same settings, linked to the old one. */
   async retry(id: string): Promise<CreateJobsReply> {
     const job = this.mustGet(id)
+    if (allows('download.retry', job.state)) throw new EngineError(msg('job.useRetryDownload'), 'bad_state')
     if (!isIn(RETRYABLE_STATES, job.state)) throw new EngineError(msg('job.notRetryable'), 'bad_state')
     this.p.hub.transition(id, 'retry.replace', { note: msg('retry.replaced') })
     return this.create({ specs: [job.spec], parentId: id, lineage: 'retry', batchId: null })
+  }
+
+  /** Fetches a made video whose download did not finish: a fresh link, the content route, the bytes on disk. Never a new task. */
+  retryDownload(id: string): JobView {
+    this.mustGet(id)
+    if (!this.p.hub.transition(id, 'download.retry', { note: msg('download.retrying'), error: null })) throw new EngineError(msg('job.notDownloadFailed'), 'bad_state')
+    this.p.effects.downloadAgain(id)
+    return this.mustGet(id)
+  }
+
+  /** The person's answer for a task we lost contact with: look for it again, or let it go. */
+  contact(id: string, choice: 'check' | 'dismiss'): JobView {
+    this.mustGet(id)
+    const event = choice === 'check' ? 'contact.check' : 'contact.dismiss'
+    const note = msg(choice === 'check' ? 'contact.checking' : 'contact.dismissed')
+    if (!this.p.hub.transition(id, event, { note, error: null, pollErrors: 0 })) throw new EngineError(msg('job.notLost'), 'bad_state')
+    if (choice === 'check') this.p.effects.watchAgain(id)
+    return this.mustGet(id)
   }
 
   /** A new job from an old one's settings with some changed. */
@@ -96,6 +120,21 @@ export class JobActions {
     if (!this.p.hub.transition(id, event, { note })) throw new EngineError(msg('job.notUndecided'), 'bad_state')
     if (choice === 'resubmit') this.p.effects.queued()
     return this.mustGet(id)
+  }
+
+  /**
+   * The same answer for every undecided job of a batch (or of the given ids) at once. Returns the
+   * jobs decided and, for resubmit, the estimated cost of sending them again (each a new paid create).
+   */
+  decideMany(scope: { batchId?: string; ids?: string[] }, choice: 'resubmit' | 'dismiss'): { jobs: JobView[]; estimate: number | null } {
+    const undecided = TRANSITIONS['decide.resubmit'].from
+    const candidates = this.p.jobs.query({ states: undecided, batchId: scope.batchId, ids: scope.ids })
+    const event = choice === 'resubmit' ? 'decide.resubmit' : 'decide.dismiss'
+    const note = msg(choice === 'resubmit' ? 'decide.resubmitted' : 'decide.dismissed')
+    const decided = this.p.hub.atomically(() => candidates.filter((rec) => this.p.hub.transition(rec.view.id, event, { note })))
+    if (choice === 'resubmit' && decided.length) this.p.effects.queued()
+    const costs = decided.map((r) => r.view.estimatedCost).filter((c): c is number => c != null)
+    return { jobs: decided.map((r) => this.mustGet(r.view.id)), estimate: choice === 'resubmit' && costs.length ? costs.reduce((a, b) => a + b, 0) : null }
   }
 
   /** Removes finished jobs from the queue (their library videos stay). */

@@ -73,7 +73,8 @@ export async function createJobs(ports: CreationPorts, input: CreateJobsInput): 
   const costs = input.specs.map((s) => estimateSpec(catalog, s))
   const known = costs.filter((c): c is number => c != null)
   const estimate = known.length ? known.reduce((a, b) => a + b, 0) : null
-  const note = input.confirmOverBudget ? null : overCapNote(ports, estimate, now)
+  const unpriced = costs.length - known.length
+  const note = input.confirmOverBudget ? null : capNote(ports, estimate, unpriced, now)
   const batchId = input.batchId ?? (input.specs.length > 1 ? newId('b', now) : null)
   const jobs = ports.hub.insert(
     input.specs.map((spec, i) => {
@@ -112,13 +113,18 @@ async function validateAll(catalog: Catalog, specs: JobSpec[]): Promise<FieldErr
   return checked
 }
 
-/** Why the batch is held, when it would take today's spend above the daily cap. */
-function overCapNote(ports: Pick<CreationPorts, 'ledger' | 'settings'>, estimate: number | null, now: number): Message | null {
+/**
+ * Why the batch is held under a daily cap: it would take today's spend above it, or some of its
+ * jobs have no known price (they would slip past the cap unseen).
+ */
+function capNote(ports: Pick<CreationPorts, 'ledger' | 'settings'>, estimate: number | null, unpriced: number, now: number): Message | null {
   const cap = ports.settings.current.dailyBudget
-  if (cap == null || estimate == null) return null
+  if (cap == null) return null
   const spent = ports.ledger.totalForDay(dayKey(now)) + ports.ledger.pendingEstimate()
-  if (spent + estimate <= cap) return null
-  return msg('held.overCap', { estimate: estimate.toFixed(2), total: (spent + estimate).toFixed(2), cap: cap.toFixed(2) })
+  const total = spent + (estimate ?? 0)
+  if (total > cap) return msg('held.overCap', { estimate: (estimate ?? 0).toFixed(2), total: total.toFixed(2), cap: cap.toFixed(2) })
+  if (unpriced > 0) return msg('held.priceUnknown', { count: unpriced, cap: cap.toFixed(2) })
+  return null
 }
 
 /** Drops empty optional fields so stored specs are tidy and comparable. */

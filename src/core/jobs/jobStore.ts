@@ -164,6 +164,7 @@ export function rowToRecord(row: JobRow, libraryRoot: string, join: (root: strin
     downloadedBytes: row.downloaded_bytes,
     downloadTotal: row.download_total,
     remoteId: row.remote_id,
+    billed: row.remote_id !== null,
     externalId: row.external_id,
     estimatedCost: row.estimated_cost,
     error: parseJson<JobError | null>(row.error, null),

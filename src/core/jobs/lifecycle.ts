@@ -3,12 +3,13 @@
 // State names and named sets live in src/shared/jobStates.ts so the renderer and CLI share them.
 //
 // The money rules are in the table itself:
-// - a sent task leaves POLLED_STATES only by a provider answer (poll.succeeded / poll.failed) or
-//   the person (cancel); nothing else in the table starts from them with a new state;
+// - a sent task leaves POLLED_STATES only by a terminal provider answer (poll.succeeded /
+//   poll.failed), the person (cancel), or — after a long, bounded silence — `lost_contact`,
+//   which waits for the person (check again, or dismiss); never `failed`;
 // - a create whose outcome is unknown goes to `needs_decision` (submit.unknown), never back to
 //   `queued` — only a definite "never arrived" (submit.notSent, lookup.notFound) re-queues it;
-// - `downloading` is left only for `completed`, `failed` or `canceled`: a made video is fetched,
-//   never made again (a retry is a new job with its own id).
+// - a made video leaves `downloading` only for `completed`, `download_failed` (which leads back
+//   to `downloading` on Retry download) or `canceled`: it is fetched, never made again.
 import {
   CANCELABLE_STATES, type JobState, POLLED_STATES, type StateSet
 } from '../../shared/jobStates'
@@ -50,14 +51,17 @@ export const TRANSITIONS = {
   'poll.waiting': t(POLLED_STATES, null),
   'poll.running': t(POLLED_STATES, 'running'),
   'poll.succeeded': t(POLLED_STATES, 'downloading'),
-  'poll.failed': t(POLLED_STATES, 'failed'),
-  'poll.refused': t(POLLED_STATES, 'failed'), // a non-retryable answer to the poll itself
-  'poll.gaveUp': t(POLLED_STATES, 'failed'), // past the maximum age
+  'poll.failed': t(POLLED_STATES, 'failed'), // the provider says it failed (or expired): a terminal answer
+  'poll.lost': t(POLLED_STATES, 'lost_contact'), // "no such task" for a long, bounded stretch (poller.ts)
+  'poll.gaveUp': t(POLLED_STATES, 'lost_contact'), // past the maximum age: stop asking, the person decides
+  'contact.check': t(['lost_contact'], 'submitted'), // the person asks to look for it again
+  'contact.dismiss': t(['lost_contact'], 'canceled'),
 
   // Downloads.
   'download.progress': t(['downloading'], null),
   'download.done': t(['downloading'], 'completed'),
-  'download.failed': t(['downloading'], 'failed')
+  'download.failed': t(['downloading'], 'download_failed'), // made and billed: wait for Retry download
+  'download.retry': t(['download_failed'], 'downloading')
 } as const satisfies Record<string, Transition>
 
 export type JobEvent = keyof typeof TRANSITIONS

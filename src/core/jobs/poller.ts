@@ -1,10 +1,13 @@
-// Polls remote tasks through the scheduler. Polling is the source of truth: a transient error
-// never ends a job; only a terminal remote state, a non-retryable answer or the maximum age does.
+// Polls remote tasks through the scheduler. Polling is the source of truth: only a terminal status
+// from the provider ends a task. Errors, odd answers (an error object without a terminal status,
+// an unreadable body, a refused poll) and "no such task" keep it polling with backoff and a note;
+// a 401/403 pauses the whole engine; only a long, bounded "no such task" or the maximum age stops
+// the asking, and then the job waits for the person as `lost_contact`, never as `failed`.
 import { adapterFor } from '../adapters'
 import { AdapterError, type PollResult } from '../adapters/types'
 import { ApiError } from '../http/apiError'
 import type { BudgetGrant, RequestBudget } from '../http/requestBudget'
-import { msg } from '../../shared/messages'
+import { type Message, msg } from '../../shared/messages'
 import type { DurationModel } from './durationModel'
 import type { DurationStore } from './durationStore'
 import type { JobRecord } from './jobStore'
@@ -12,9 +15,17 @@ import { allows } from './lifecycle'
 import { PollScheduler, type PollTask } from './pollScheduler'
 import { errorOf, type StagePorts, vendorName } from './stagePorts'
 
-/** A just-created task may briefly be unknown to the poll route (Runway, Seedance). */
+/** A just-created task may briefly be unknown to the poll route (Runway, Seedance): no note for that. */
 const NOT_FOUND_GRACE_MS = 3 * 60_000
 const POLL_BACKOFF = { baseMs: 2000, capMs: 5 * 60_000 }
+/**
+ * "No such task" becomes lost contact only when it has lasted this long AND this many answers in a
+ * row said so (with the 5-minute backoff cap, 15 minutes is at least 8 answers): one odd gateway
+ * minute never ends a paid task, and the person is told within the quarter hour.
+ */
+const LOST_AFTER_MS = 15 * 60_000
+const LOST_AFTER_ANSWERS = 8
+const PAUSED_RECHECK_MS = 30_000
 
 export interface PollerHooks {
   /** The remote task finished: fetch its result. */
@@ -32,6 +43,8 @@ export class Poller {
   private progressSeen = new Map<string, { progress: number; at: number }>()
   /** Each job's age when this process first watched it, and the monotonic time of that moment. */
   private ageBase = new Map<string, { age: number; at: number }>()
+  /** Jobs the provider says it does not know: since when (monotonic) and how many answers in a row. */
+  private missing = new Map<string, { since: number; answers: number }>()
 
   constructor(
     private readonly ctx: PollerPorts,
@@ -82,6 +95,7 @@ export class Poller {
     this.scheduler.remove(id)
     this.progressSeen.delete(id)
     this.ageBase.delete(id)
+    this.missing.delete(id)
   }
 
   eta(id: string): number | null {
@@ -110,7 +124,7 @@ export class Poller {
     const now = ctx.clock.now()
     const job = rec.view
     if (ctx.pauses.isPaused()) {
-      this.reschedule(rec, now + ctx.timing.wait(30_000))
+      this.reschedule(rec, now + ctx.timing.wait(PAUSED_RECHECK_MS))
       return
     }
     // Too old: ask one last time before giving up — the video may be finished (and billed) by now.
@@ -172,32 +186,52 @@ export class Poller {
   private onPollError(rec: JobRecord, err: unknown): void {
     const { ctx } = this
     const job = rec.view
-    const now = ctx.clock.now()
     if (err instanceof ApiError) {
       if (err.kind === 'canceled') return
-      if (err.kind === 'auth' || err.kind === 'bad_base_url') {
-        ctx.pauses.pause(err.noKey ? 'no_key' : err.kind, err.toMessage())
-        this.reschedule(rec, now + ctx.timing.wait(30_000))
+      if (err.kind === 'auth' || err.kind === 'forbidden' || err.kind === 'bad_base_url') {
+        // The key was revoked or lost access (or the address is wrong): every poll would meet the same.
+        ctx.pauses.pause(err.noKey ? 'no_key' : err.kind === 'bad_base_url' ? 'bad_base_url' : 'auth', err.toMessage())
+        this.reschedule(rec, ctx.clock.now() + ctx.timing.wait(PAUSED_RECHECK_MS))
         return
       }
-      const notFound = err.kind === 'not_found' || /task_not_exist|not[ _-]?found|not exist/i.test(err.serverMessage ?? '')
-      const young = now - (job.submittedAt ?? job.createdAt) < NOT_FOUND_GRACE_MS
-      if (!err.retryable && !(notFound && young)) {
-        this.untrack(job.id)
-        const error = notFound
-          ? { ...err.toJobError(), ...errorOf('not_found', msg('poll.taskGone', { remoteId: job.remoteId ?? '' }), true) }
-          : { ...err.toJobError(), retryable: true }
-        ctx.hub.transition(job.id, 'poll.refused', { error })
-        return
-      }
-    } else if (!(err instanceof AdapterError)) {
+      const notFound = err.kind === 'not_found' || /task_not_exist|not[ _-]?found|not exist/i.test(`${err.serverCode ?? ''} ${err.serverMessage ?? ''}`)
+      if (notFound) return this.troubled(rec, 'missing', err.message)
+      // 429, 5xx, timeouts: passing trouble, no note; anything else is an odd answer worth saying.
+      return this.troubled(rec, err.retryable ? 'busy' : 'odd', err.message, err.retryAfterMs)
+    }
+    if (!(err instanceof AdapterError)) {
       ctx.logger.log('error', `poll of ${job.id} failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`)
     }
+    this.troubled(rec, 'odd', err instanceof Error ? err.message : String(err))
+  }
+
+  /** A poll that did not say how the task is: ask again with backoff; only a long "no such task" ends the asking. */
+  private troubled(rec: JobRecord, kind: 'missing' | 'odd' | 'busy', detail: string, retryAfterMs?: number): void {
+    const { ctx } = this
+    const job = rec.view
+    const now = ctx.clock.now()
+    let note: Message | undefined
+    if (kind === 'missing') {
+      const seen = this.missing.get(job.id) ?? { since: this.monotonic(), answers: 0 }
+      seen.answers++
+      this.missing.set(job.id, seen)
+      const lasted = this.monotonic() - seen.since
+      if (lasted >= ctx.timing.wait(LOST_AFTER_MS) && seen.answers >= LOST_AFTER_ANSWERS) {
+        this.untrack(job.id)
+        const minutes = Math.max(1, Math.round(lasted / ctx.timing.scale / 60_000))
+        ctx.hub.transition(job.id, 'poll.lost', { note: msg('poll.lost', { vendor: vendorName(rec), remoteId: job.remoteId ?? '', minutes }), lastPolledAt: now, pollErrors: rec.pollErrors + 1 })
+        return
+      }
+      const young = now - (job.submittedAt ?? job.createdAt) < NOT_FOUND_GRACE_MS
+      if (!young) note = msg('poll.missing', { vendor: vendorName(rec), remoteId: job.remoteId ?? '' })
+    } else {
+      this.missing.delete(job.id)
+      if (kind === 'odd') note = msg('poll.odd', { detail: detail.replace(/\.$/, '').slice(0, 200) })
+    }
     const errors = rec.pollErrors + 1
-    const retryAfter = err instanceof ApiError ? err.retryAfterMs : undefined
-    const delay = ctx.timing.retryDelay(errors, POLL_BACKOFF, retryAfter, 1000)
-    ctx.hub.transition(job.id, 'poll.waiting', { pollErrors: errors, lastPolledAt: now })
-    ctx.logger.log('warn', `poll of ${job.id} failed (${err instanceof Error ? err.message : String(err)}); next try in ${Math.round(delay / 1000)} s`)
+    const delay = ctx.timing.retryDelay(errors, POLL_BACKOFF, retryAfterMs, 1000)
+    ctx.hub.transition(job.id, 'poll.waiting', { pollErrors: errors, lastPolledAt: now, note })
+    ctx.logger.log('warn', `poll of ${job.id}: ${kind} (${detail}); next try in ${Math.round(delay / 1000)} s`)
     this.reschedule(rec, now + delay)
   }
 
@@ -243,6 +277,8 @@ export class Poller {
       })
       return
     }
+    if (r.problem) return this.troubled(rec, r.problem.kind, r.problem.message)
+    this.missing.delete(job.id)
     if (r.state === 'unknown') ctx.logger.log('warn', `unknown status "${r.rawStatus}" for ${job.id}; still polling`)
     // Say so when the provider answers with a status word we do not know, rather than look stuck.
     const note = r.state === 'unknown' ? msg('poll.unknownStatus', { vendor: vendorName(rec), status: String(r.rawStatus ?? '').slice(0, 40) }) : null

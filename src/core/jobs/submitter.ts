@@ -5,7 +5,7 @@
 import type { JobError } from '../../shared/jobs'
 import { english, msg } from '../../shared/messages'
 import { adapterFor } from '../adapters'
-import { AdapterError, type LoadedImage, type PollResult, type VideoAdapter } from '../adapters/types'
+import { AdapterError, type ErrorAnswer, type LoadedImage, type PollResult, type VideoAdapter } from '../adapters/types'
 import { isDatabaseBusy } from '../db/database'
 import { ApiError } from '../http/apiError'
 import { loadImage } from '../images/imageProbe'
@@ -17,6 +17,11 @@ import type { SpendLedger } from './spendLedger'
 import { errorOf, type StagePorts, vendorName } from './stagePorts'
 
 const CREATE_BACKOFF = { baseMs: 2000, capMs: 60_000 }
+
+/** An API error as the adapters read failures: status, the body's code and message. */
+function answerOf(err: ApiError): ErrorAnswer {
+  return { status: err.status, code: err.serverCode ?? null, message: err.serverMessage ?? err.message }
+}
 const LOOKUP_BACKOFF = { baseMs: 1000, capMs: 20_000 }
 
 export interface SubmitterHooks {
@@ -164,6 +169,11 @@ export class Submitter {
         created = adapter.parseCreate(body)
       } catch (err) {
         if (err instanceof AdapterError && err.kind !== 'malformed') {
+          // Refused because our external id is taken: the earlier create arrived; find it.
+          if (adapter.isDuplicateCreate?.({ code: err.code, message: err.message })) {
+            await this.resolveUnknown(rec, adapter, english('create.why.duplicate'), 'duplicate')
+            return
+          }
           // A failure envelope (Kling code ≠ 0, 200 with an error object): nothing was created.
           this.failNotCreated(rec, err)
           return
@@ -248,6 +258,11 @@ export class Submitter {
       await this.resolveUnknown(rec, adapter, err.message)
       return
     }
+    if (adapter.isDuplicateCreate?.(answerOf(err))) {
+      // Refused because our external id is taken: the earlier create arrived; find it instead of failing.
+      await this.resolveUnknown(rec, adapter, english('create.why.duplicate'), 'duplicate')
+      return
+    }
     if (err.kind === 'auth' || err.kind === 'bad_base_url') {
       ctx.hub.transition(job.id, 'submit.notSent', { note: err.toMessage() })
       ctx.pauses.pause(err.noKey ? 'no_key' : err.kind, err.toMessage())
@@ -267,7 +282,7 @@ export class Submitter {
    * The create may have reached the provider. Kling can be asked by our external id; for the
    * other families the job waits for the user, because sending it again may bill twice.
    */
-  async resolveUnknown(rec: JobRecord, adapter: VideoAdapter, why: string, whyCode?: 'stopped' | 'unreadable'): Promise<void> {
+  async resolveUnknown(rec: JobRecord, adapter: VideoAdapter, why: string, whyCode?: 'stopped' | 'unreadable' | 'duplicate'): Promise<void> {
     const { ctx } = this
     const job = rec.view
     ctx.logger.log('warn', `create outcome unknown for ${job.id}: ${why}`)
@@ -281,8 +296,9 @@ export class Submitter {
               const res = await ctx.client.call(req, { cls: 'urgent', action: 'lookup', model: job.model, signal: ctx.lifetime.stopping })
               return adapter.parseLookup!(res.body)
             } catch (err) {
-              // A "not found" answer is an answer: the task does not exist.
-              if (err instanceof ApiError && (err.kind === 'not_found' || err.kind === 'validation')) return null
+              // Only the provider's own "no such task" proves the create never arrived; any other
+              // failure (a gateway page, a 400, an unreadable body) says nothing and is asked again.
+              if (err instanceof ApiError && adapter.lookupSaysAbsent?.(answerOf(err))) return null
               throw err
             }
           },

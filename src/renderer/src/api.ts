@@ -1,8 +1,17 @@
 // The one module that touches window.api: a thin typed wrapper the feature clients (clients/*)
 // are built on. A rejected invoke becomes a toast with its plain message unless the caller
 // handles the error itself (`quiet`).
-import type { EventChannel, EventOf, InvokeChannel, ReplyOf, RequestOf, StudioApi } from './shared'
+import { engineText, useLang } from './i18n'
+import type { EventChannel, EventOf, InvokeChannel, ReplyOf, RequestOf, StudioApi, WireError } from './shared'
 import { toastError } from './store/toasts'
+
+/** A request main refused or could not do: its English sentence, with the code to say it in the person's language. */
+export class InvokeError extends Error {
+  constructor(readonly wire: WireError) {
+    super(wire.message)
+    this.name = 'InvokeError'
+  }
+}
 
 export function studioApi(): StudioApi {
   return window.api
@@ -13,8 +22,9 @@ export function apiReady(): boolean {
   return Boolean(window.api)
 }
 
-/** The plain sentence of an invoke error, without Electron's "Error invoking remote method" wrapper. */
+/** The plain sentence of an invoke error, in the person's language where main gave its code. */
 export function errorMessage(error: unknown): string {
+  if (error instanceof InvokeError) return engineText(useLang.getState().lang, error.wire.message, error.wire.messageCode, error.wire.params)
   const raw = error instanceof Error ? error.message : typeof error === 'string' ? error : JSON.stringify(error)
   return raw.replace(/^Error invoking remote method '[^']*': (?:[A-Za-z]*Error: )?/, '').trim() || 'Something went wrong.'
 }
@@ -25,12 +35,17 @@ export interface InvokeOptions {
 }
 
 export async function invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>, options: InvokeOptions = {}): Promise<ReplyOf<C>> {
+  let result
   try {
-    return await window.api.invoke(channel, request)
+    result = await window.api.invoke(channel, request)
   } catch (error) {
     if (!options.quiet) toastError(errorMessage(error))
     throw error
   }
+  if (result.ok) return result.value
+  const error = new InvokeError(result.error)
+  if (!options.quiet) toastError(errorMessage(error))
+  throw error
 }
 
 /** Like invoke, but resolves to null after toasting the error: for fire-and-forget actions. */

@@ -16,6 +16,7 @@ export type {
   ReplyOf,
   RequestOf,
   StudioApi,
+  WireError,
   ValidateReply
 } from '../../shared/ipc/contract'
 export type { EngineStatus, GenerationMode, JobError, JobSpec, JobState, JobView, ProviderFamily } from '../../shared/jobs'

@@ -45,6 +45,12 @@ export interface ValidateReply {
 
 export type { CreateJobsReply } from '../jobs'
 
+export interface DecideManyReply {
+  jobs: JobView[]
+  /** For resubmit: the estimated cost of the new paid creates (null when no price is known). */
+  estimate: number | null
+}
+
 export interface CancelReply {
   job: JobView
   message: string
@@ -108,6 +114,9 @@ export const invokeChannels = {
   'jobs.duplicate': { req: s.duplicateSchema, res: reply<CreateJobsReply>() },
   'jobs.remix': { req: s.remixSchema, res: reply<CreateJobsReply>() },
   'jobs.decide': { req: s.decideSchema, res: reply<JobView>() },
+  'jobs.decideMany': { req: s.decideManySchema, res: reply<DecideManyReply>() },
+  'jobs.retryDownload': { req: s.idSchema, res: reply<JobView>() },
+  'jobs.contact': { req: s.contactSchema, res: reply<JobView>() },
   'jobs.confirmHeld': { req: s.idsSchema, res: reply<JobView[]>() },
   'jobs.remove': { req: s.idsSchema, res: reply<number>() },
   'jobs.open': { req: s.idSchema, res: reply<boolean>() },
@@ -187,7 +196,8 @@ export interface DroppedFile {
 
 /** The API the preload script exposes as `window.api`, and the browser test host imitates. */
 export interface StudioApi {
-  invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ReplyOf<C>>
+  /** Resolves with the wire result itself, so a failure's code and parameters survive the bridge. */
+  invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<WireResult<ReplyOf<C>>>
   on<E extends EventChannel>(event: E, listener: (payload: EventOf<E>) => void): () => void
   /** Absolute path of a dropped File (Electron's webUtils.getPathForFile). */
   pathForFile(file: DroppedFile): string

@@ -53,6 +53,12 @@ export const validateSchema = z.object({ spec: jobSpecSchema }).strict()
 export const duplicateSchema = z.object({ id, edits: jobSpecSchema.partial().optional() }).strict()
 export const remixSchema = z.object({ id, prompt: text(40_000).min(1) }).strict()
 export const decideSchema = z.object({ id, choice: z.enum(['resubmit', 'dismiss']) }).strict()
+/** A whole batch's undecided jobs, or the listed ones: never "every job" from the page. */
+export const decideManySchema = z
+  .object({ batchId: id.optional(), ids: z.array(id).min(1).max(10_000).optional(), choice: z.enum(['resubmit', 'dismiss']) })
+  .strict()
+  .refine((r) => (r.batchId === undefined) !== (r.ids === undefined), 'give a batchId or ids, not both')
+export const contactSchema = z.object({ id, choice: z.enum(['check', 'dismiss']) }).strict()
 
 export const keySetSchema = z.object({ key: text(1000).min(1) }).strict()
 

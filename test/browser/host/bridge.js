@@ -41,8 +41,8 @@
         const p = pending.get(msg.id)
         if (!p) return
         pending.delete(msg.id)
-        if (msg.result.ok) p.resolve(msg.result.value)
-        else p.reject(new Error(msg.result.error.message))
+        // The wire result itself, as Electron's preload gives it: the page unwraps it (api.ts).
+        p.resolve(msg.result)
       } else if (msg.event) {
         for (const fn of listeners.get(msg.event) || []) fn(msg.payload)
       }

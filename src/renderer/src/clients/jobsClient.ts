@@ -13,6 +13,9 @@ export const jobsClient = {
   retry: (id: string) => attempt('jobs.retry', { id }),
   remix: (id: string, prompt: string) => attempt('jobs.remix', { id, prompt }),
   decide: (id: string, choice: RequestOf<'jobs.decide'>['choice']) => attempt('jobs.decide', { id, choice }),
+  decideMany: (batchId: string, choice: RequestOf<'jobs.decideMany'>['choice']) => attempt('jobs.decideMany', { batchId, choice }),
+  retryDownload: (id: string) => attempt('jobs.retryDownload', { id }),
+  contact: (id: string, choice: RequestOf<'jobs.contact'>['choice']) => attempt('jobs.contact', { id, choice }),
   confirmHeld: (ids: string[]) => attempt('jobs.confirmHeld', { ids }),
   /** Toasts and throws, so a caller removing in chunks stops at the first failure. */
   remove: (ids: string[]) => invoke('jobs.remove', { ids }),

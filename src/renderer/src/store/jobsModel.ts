@@ -192,3 +192,26 @@ export function sameIds(a: readonly string[], b: readonly string[]): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
 }
+
+export interface UndecidedBatch {
+  batchId: string
+  count: number
+  /** What resubmitting them all would cost, from their estimates (null when none is priced). */
+  cost: number | null
+}
+
+const UNDECIDED = 'needs_decision'
+
+/** Batches with more than one job waiting for a decision, for deciding them in one step. */
+export function undecidedBatches(data: JobsData): UndecidedBatch[] {
+  if (!data.counts[UNDECIDED] || data.counts[UNDECIDED] < 2) return []
+  const byBatch = new Map<string, UndecidedBatch>()
+  for (const job of data.byId.values()) {
+    if (job.state !== UNDECIDED || !job.batchId) continue
+    const b = byBatch.get(job.batchId) ?? { batchId: job.batchId, count: 0, cost: null }
+    b.count++
+    if (job.estimatedCost !== null) b.cost = (b.cost ?? 0) + job.estimatedCost
+    byBatch.set(job.batchId, b)
+  }
+  return [...byBatch.values()].filter((b) => b.count > 1)
+}

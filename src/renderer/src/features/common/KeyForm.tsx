@@ -5,7 +5,7 @@ import { appClient } from '../../clients/appClient'
 import { keyClient } from '../../clients/keyClient'
 import { Button } from '../../components/Button'
 import { Icon } from '../../components/Icon'
-import { useT, type MessageKey } from '../../i18n'
+import { engineText, useLang, useT, type MessageKey } from '../../i18n'
 import type { KeyStatus, KeyStorage } from '../../shared'
 import { useApp } from '../../store/app'
 import './keyForm.css'
@@ -41,7 +41,7 @@ export function KeyForm({ onSaved, autoFocus }: { onSaved: (status: KeyStatus, v
         setKey('')
         onSaved(result.status, result.verified)
       } else {
-        setError(result.message)
+        setError(engineText(useLang.getState().lang, result.message, result.code, result.params))
       }
     } catch (e) {
       setError(errorMessage(e))

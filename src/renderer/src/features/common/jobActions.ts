@@ -3,9 +3,11 @@ import { errorMessage } from '../../api'
 import { jobsClient } from '../../clients/jobsClient'
 import { engineText, fieldErrorText, t, useLang } from '../../i18n'
 import { inspectPaths } from '../../lib/files'
+import { formatMoney } from '../../lib/format'
 import type { JobView } from '../../shared'
 import { modelById, navigate } from '../../store/app'
 import { useCompose } from '../../store/compose'
+import type { UndecidedBatch } from '../../store/jobsModel'
 import { confirmDialog } from '../../store/dialogs'
 import { toastError, toastInfo, toastSuccess } from '../../store/toasts'
 
@@ -24,7 +26,15 @@ export async function cancelJob(job: JobView): Promise<void> {
   if (reply) toastInfo(engineText(useLang.getState().lang, reply.message, reply.job.noteCode, reply.job.noteParams) || t('queue.canceled'))
 }
 
+/** Retry is a new paid job: said with its cost before and after. */
 export async function retryJob(job: JobView): Promise<void> {
+  const ok = await confirmDialog({
+    title: t('queue.retryTitle'),
+    body: job.estimatedCost === null ? t('queue.retryBodyUnknown') : t('queue.retryBody', { cost: formatMoney(job.estimatedCost, useLang.getState().lang) }),
+    confirmLabel: t('queue.retryConfirm'),
+    testId: 'retry-dialog'
+  })
+  if (!ok) return
   const reply = await jobsClient.retry(job.id)
   if (!reply) return
   if (reply.ok) toastSuccess(t('queue.retried'))
@@ -43,6 +53,32 @@ export async function decideJob(job: JobView, choice: 'resubmit' | 'dismiss'): P
   }
   const reply = await jobsClient.decide(job.id, choice)
   if (reply) toastInfo(choice === 'resubmit' ? t('queue.resubmitted') : t('queue.dismissed'))
+}
+
+/** A made video whose download did not finish: fetch it again (no new task, no new charge). */
+export async function retryDownload(job: JobView): Promise<void> {
+  const reply = await jobsClient.retryDownload(job.id)
+  if (reply) toastInfo(t('queue.downloadRetried'))
+}
+
+/** A task we lost contact with: look for it again, or let it go. */
+export async function contactJob(job: JobView, choice: 'check' | 'dismiss'): Promise<void> {
+  const reply = await jobsClient.contact(job.id, choice)
+  if (reply) toastInfo(choice === 'check' ? t('queue.checking') : t('queue.dismissed'))
+}
+
+/** Every undecided job of a batch at once, after saying how many and what resubmitting costs. */
+export async function decideBatch(batch: UndecidedBatch, choice: 'resubmit' | 'dismiss'): Promise<void> {
+  const cost = batch.cost === null ? t('queue.batchResubmitCostUnknown') : t('queue.batchResubmitCost', { cost: formatMoney(batch.cost, useLang.getState().lang) })
+  const ok = await confirmDialog({
+    title: choice === 'resubmit' ? t('queue.resubmitAllTitle', { count: batch.count }) : t('queue.dismissAllTitle', { count: batch.count }),
+    body: choice === 'resubmit' ? `${t('queue.resubmitBody')} ${cost}` : t('queue.dismissAllBody'),
+    confirmLabel: choice === 'resubmit' ? t('queue.resubmitAll', { count: batch.count }) : t('queue.dismissAll'),
+    testId: 'batch-decide-dialog'
+  })
+  if (!ok) return
+  const reply = await jobsClient.decideMany(batch.batchId, choice)
+  if (reply) toastInfo(choice === 'resubmit' ? t('queue.resubmittedMany', { count: reply.jobs.length }) : t('queue.dismissedMany', { count: reply.jobs.length }))
 }
 
 export async function sendHeldJob(job: JobView): Promise<void> {

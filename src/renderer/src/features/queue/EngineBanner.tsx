@@ -1,13 +1,14 @@
 import type { ReactElement } from 'react'
 import { Button } from '../../components/Button'
 import { Icon } from '../../components/Icon'
-import { useT } from '../../i18n'
+import { engineText, useLang, useT } from '../../i18n'
 import { navigate, useApp } from '../../store/app'
 import './engineBanner.css'
 
 /** Shown on every screen while the engine is paused (key rejected, wrong base URL, no key). */
 export function EngineBanner(): ReactElement | null {
   const t = useT()
+  const lang = useLang((s) => s.lang)
   const paused = useApp((s) => s.engine?.paused ?? null)
   const catalogProblem = useApp((s) => s.catalog.problem)
   if (!paused) {
@@ -25,7 +26,7 @@ export function EngineBanner(): ReactElement | null {
     <div className="banner banner-warn" role="alert" data-testid="engine-banner">
       <Icon name="alert" />
       <p>
-        <strong>{title}</strong> {paused.message}
+        <strong>{title}</strong> {engineText(lang, paused.message, paused.code, paused.params)}
       </p>
       {paused.kind !== 'database' && (
         <Button size="sm" variant="primary" onClick={() => navigate({ name: 'settings', section: paused.kind === 'bad_base_url' ? 'engine' : 'key' })} data-testid="banner-settings">

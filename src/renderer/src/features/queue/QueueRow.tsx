@@ -7,7 +7,7 @@ import { formatBytes, formatClock, formatMoney } from '../../lib/format'
 import { useNow } from '../../lib/useNow'
 import { CANCELABLE_STATES, GENERATING_STATES, POLLED_STATES, RETRYABLE_STATES, TERMINAL_STATES, WAITING_FOR_PERSON_STATES, isIn, type JobView } from '../../shared'
 import { useJobs } from '../../store/jobs'
-import { cancelJob, copyTaskId, decideJob, duplicateIntoCompose, openJob, retryJob, sendHeldJob, showJobInFolder } from '../common/jobActions'
+import { cancelJob, contactJob, copyTaskId, decideJob, duplicateIntoCompose, openJob, retryDownload, retryJob, sendHeldJob, showJobInFolder } from '../common/jobActions'
 import { JobThumb } from './JobThumb'
 import './queue.css'
 
@@ -28,6 +28,11 @@ export const QueueRow = memo(function QueueRow({ id, focused, style }: { id: str
           {job.vendor ? <span className="queue-vendor">{job.vendor}</span> : null}
           {job.lineage ? <span className="tag">{t(`lineage.${job.lineage}`)}</span> : null}
           {job.estimatedCost !== null ? <span className="queue-cost">{formatMoney(job.estimatedCost, lang)}</span> : null}
+          {job.billed ? (
+            <span className="tag tag-billed" title={t('queue.billedHint')} data-testid="job-billed">
+              {t('queue.billed')}
+            </span>
+          ) : null}
         </div>
         <p className="queue-prompt" title={job.spec.prompt}>
           {job.spec.prompt || <span className="muted">{t('queue.noPrompt')}</span>}
@@ -67,8 +72,12 @@ function lineOf(job: JobView, t: TFunction, lang: Lang): { text: string; tone: '
     const text = jobErrorText(job, lang)
     return { text: job.state === 'canceled' ? text : `${t(`errorKind.${job.error.kind}`)} — ${text}`, tone: job.state === 'failed' ? 'error' : 'muted' }
   }
+  // A made video that could not be fetched leads with why (and that Retry download costs nothing).
+  if (job.error && job.state === 'download_failed') return { text: `${jobErrorText(job, lang)} ${t('queue.madeExplain')}`, tone: 'warn' }
   if (job.note) return { text: jobNoteText(job, lang), tone: isIn(WAITING_FOR_PERSON_STATES, job.state) ? 'warn' : 'muted' }
   if (job.state === 'needs_decision') return { text: t('queue.decisionExplain'), tone: 'warn' }
+  if (job.state === 'download_failed') return { text: t('queue.madeExplain'), tone: 'warn' }
+  if (job.state === 'lost_contact') return { text: t('queue.lostExplain'), tone: 'warn' }
   if (job.state === 'held') return { text: t('queue.heldExplain'), tone: 'warn' }
   if (job.error) return { text: jobErrorText(job, lang), tone: 'muted' }
   return null
@@ -121,11 +130,29 @@ function FinishedTime({ job }: { job: JobView }): ReactElement | null {
 function RowActions({ job }: { job: JobView }): ReactElement {
   const t = useT()
   const s = job.state
-  // A job waiting for a decision offers Resubmit / Dismiss instead of the usual buttons.
-  const deciding = s === 'needs_decision'
+  // A job waiting for the person offers its own choices (Resubmit / Dismiss, Retry download, Check
+  // again / Dismiss) instead of the usual buttons; a made video keeps only its cancel beside them.
+  const deciding = isIn(WAITING_FOR_PERSON_STATES, s) && s !== 'held'
+  const lang = useLang((st) => st.lang)
+  const retryLabel = job.estimatedCost === null ? t('queue.retryPaidUnknown') : t('queue.retryPaid', { cost: formatMoney(job.estimatedCost, lang) })
   return (
     <>
-      {deciding ? (
+      {s === 'download_failed' ? (
+        <Button size="sm" variant="primary" icon="retry" onClick={() => void retryDownload(job)} data-testid="job-retry-download">
+          {t('queue.retryDownload')}
+        </Button>
+      ) : null}
+      {s === 'lost_contact' ? (
+        <>
+          <Button size="sm" variant="primary" onClick={() => void contactJob(job, 'check')} data-testid="job-check">
+            {t('queue.checkAgain')}
+          </Button>
+          <Button size="sm" onClick={() => void contactJob(job, 'dismiss')} data-testid="job-dismiss">
+            {t('queue.dismiss')}
+          </Button>
+        </>
+      ) : null}
+      {s === 'needs_decision' ? (
         <>
           <Button size="sm" variant="primary" onClick={() => void decideJob(job, 'resubmit')} data-testid="job-resubmit">
             {t('queue.resubmit')}
@@ -146,10 +173,10 @@ function RowActions({ job }: { job: JobView }): ReactElement {
           <IconButton icon="folder" size="sm" label={t('common.showInFolder')} onClick={() => showJobInFolder(job)} data-testid="job-show" />
         </>
       ) : null}
-      {isIn(RETRYABLE_STATES, s) && !deciding ? <IconButton icon="retry" size="sm" label={t('queue.retry')} onClick={() => void retryJob(job)} data-testid="job-retry" /> : null}
+      {isIn(RETRYABLE_STATES, s) && !deciding ? <IconButton icon="retry" size="sm" label={retryLabel} onClick={() => void retryJob(job)} data-testid="job-retry" /> : null}
       {!deciding ? <IconButton icon="duplicate" size="sm" label={t('queue.duplicate')} onClick={() => void duplicateIntoCompose(job)} data-testid="job-duplicate" /> : null}
       {job.remoteId && !deciding ? <IconButton icon="hash" size="sm" label={t('queue.copyId')} onClick={() => void copyTaskId(job)} data-testid="job-copy-id" /> : null}
-      {isIn(CANCELABLE_STATES, s) && !deciding ? <IconButton icon="x" size="sm" variant="ghost" className="danger-hover" label={t('queue.cancel')} onClick={() => void cancelJob(job)} data-testid="job-cancel" /> : null}
+      {isIn(CANCELABLE_STATES, s) && (!deciding || s === 'download_failed') ? <IconButton icon="x" size="sm" variant="ghost" className="danger-hover" label={t('queue.cancel')} onClick={() => void cancelJob(job)} data-testid="job-cancel" /> : null}
     </>
   )
 }

@@ -14,6 +14,7 @@ import { useJobs } from '../../store/jobs'
 import { QUEUE_FILTERS, countIn, filterCount, filterJobIds, finishedIds, type QueueFilter } from '../../store/jobsModel'
 import { clearFinished } from '../common/jobActions'
 import { QueueRow, ROW_HEIGHT } from './QueueRow'
+import { UndecidedBatches } from './UndecidedBatches'
 import './queue.css'
 
 export function QueueScreen({ focusId, nonce }: { focusId?: string; nonce?: number }): ReactElement {
@@ -78,6 +79,7 @@ export function QueueScreen({ focusId, nonce }: { focusId?: string; nonce?: numb
           )
         })}
       </div>
+      {loaded ? <UndecidedBatches /> : null}
       {!loaded && error ? (
         <ErrorPanel message={error} onRetry={() => void loadJobs()} />
       ) : !loaded ? (

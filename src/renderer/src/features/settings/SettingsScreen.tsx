@@ -7,7 +7,7 @@ import { Button } from '../../components/Button'
 import { Loading, ProgressBar } from '../../components/Feedback'
 import { Icon } from '../../components/Icon'
 import { ScreenHeader } from '../../components/ScreenHeader'
-import { useT, type MessageKey } from '../../i18n'
+import { engineText, useLang, useT, type MessageKey } from '../../i18n'
 import { DEFAULT_ENGINE_SETTINGS, SETTINGS_LIMITS } from '../../shared'
 import type { LanguageSetting, Settings, ThemeSetting } from '../../shared'
 import { useApp } from '../../store/app'
@@ -148,8 +148,9 @@ function LibrarySection({ settings }: { settings: Settings }): ReactElement {
     try {
       const reply = await settingsClient.moveLibrary(to)
       applySettings(reply.settings)
-      if (reply.ok) toastSuccess(reply.message || t('settings.moved', { count: reply.moved }))
-      else toastError(reply.message)
+      const said = engineText(useLang.getState().lang, reply.message, reply.code, reply.params)
+      if (reply.ok) toastSuccess(said || t('settings.moved', { count: reply.moved }))
+      else toastError(said)
     } catch (error) {
       toastError(errorMessage(error))
     } finally {
