@@ -9,6 +9,9 @@ import { downloadFile, DownloadError } from '../../src/core/download/downloader'
 import { peakRssMiB, resetPeakRss, rssMiB } from '../lib/proc'
 
 const [mode, url, path, nArg] = process.argv.slice(2)
+// The bench server is on loopback, as a local API would be: the engine reaches loopback result links
+// only when its base URL is local too.
+const apiBaseUrl = new URL(url).origin
 
 function clean(p: string): void {
   rmSync(p, { force: true })
@@ -23,7 +26,7 @@ if (mode === 'single') {
   const resetOk = resetPeakRss()
   const idle = rssMiB()
   const t = performance.now()
-  const r = await downloadFile({ url, partialPath: path })
+  const r = await downloadFile({ url, partialPath: path, apiBaseUrl })
   const ms = performance.now() - t
   const peak = peakRssMiB()
   clean(path)
@@ -35,7 +38,7 @@ if (mode === 'single') {
   resetPeakRss()
   const idle = rssMiB()
   const t = performance.now()
-  const rs = await Promise.all(paths.map((p) => downloadFile({ url, partialPath: p })))
+  const rs = await Promise.all(paths.map((p) => downloadFile({ url, partialPath: p, apiBaseUrl })))
   const ms = performance.now() - t
   const peak = peakRssMiB()
   paths.forEach(clean)
@@ -44,12 +47,12 @@ if (mode === 'single') {
   clean(path)
   let firstError = ''
   try {
-    await downloadFile({ url, partialPath: path })
+    await downloadFile({ url, partialPath: path, apiBaseUrl })
     firstError = 'none (the cut did not happen)'
   } catch (err) {
     firstError = err instanceof DownloadError ? `${err.kind}: ${err.message}` : String(err)
   }
-  const r = await downloadFile({ url, partialPath: path })
+  const r = await downloadFile({ url, partialPath: path, apiBaseUrl })
   clean(path)
   console.log(JSON.stringify({ firstError, total: r.bytes, resumedFrom: r.resumedFrom, transferred: r.bytesTransferred }))
 } else {

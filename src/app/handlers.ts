@@ -7,12 +7,14 @@ import type { InvokeChannel, invokeChannels, ReplyOf } from '../shared/ipc/contr
 import type { JobSpec } from '../shared/jobs'
 import { type Message, msg, SentenceError } from '../shared/messages'
 import { ApiError } from '../core/http/apiError'
+import { baseUrlProblem, hostOf, originOf } from '../core/http/baseUrl'
 import { normalizeBaseUrl } from '../core/http/cometClient'
 import { ImageReadError, probeImage } from '../core/images/imageProbe'
 import { SecretStoreError } from '../core/secrets/secretStore'
 import { isSafeExternalUrl } from './securityPolicy'
 import { checkAgainst, inspectFiles } from './fileInspector'
 import { moveLibrary, MoveError } from './libraryMover'
+import { type LibraryFile, videoAtPath, videoInsideLibrary } from './libraryFiles'
 import type { Studio } from './studio'
 
 type Req<C extends InvokeChannel> = z.output<(typeof invokeChannels)[C]['req']>
@@ -36,15 +38,22 @@ function safeName(name: string): string {
 export function createHandlers(studio: Studio): Handlers {
   const { engine } = studio
   const lib = (): typeof engine.library => engine.library
-  const jobFile = (id: string): string => {
+  // The OS opens what it is handed with its default app: only a video in the library, whatever a
+  // job row or a sidecar (anyone can drop one in the folder) names.
+  const checked = (file: LibraryFile, name: string): string => {
+    if (file.ok) return file.path
+    if (file.why === 'missing') throw new UserError(msg('ui.videoGone'), 'video_gone')
+    throw new UserError(msg('ui.notLibraryVideo', { name: basename(name) }), 'not_library_video')
+  }
+  const jobFile = async (id: string): Promise<string> => {
     const job = engine.getJob(id)
     if (!job?.file) throw new UserError(msg('ui.noFinishedVideo'))
-    return job.file
+    return checked(await videoAtPath(lib().root, job.file), job.file)
   }
-  const itemFile = (id: string): string => {
+  const itemFile = async (id: string): Promise<string> => {
     const item = lib().get(id)
     if (!item) throw new UserError(msg('ui.videoGone'))
-    return lib().absolutePath(item)
+    return checked(await videoInsideLibrary(lib().root, item.fileName), item.fileName)
   }
 
   // Images are uploaded to the provider: only files the person chose in the app may go, never a
@@ -64,7 +73,7 @@ export function createHandlers(studio: Studio): Handlers {
       systemLocale: studio.o.systemLocale
     }),
     'key.status': () => studio.o.secrets.status(),
-    'key.set': ({ key }) => studio.setKey(key),
+    'key.set': ({ key, store }) => studio.setKey(key, { allowObfuscated: store === 'anyway', sessionOnly: store === 'session' }),
     'key.clear': () => studio.o.secrets.clearKey(),
     'engine.status': async () => engine.status(),
     'catalog.list': ({ refresh }) => engine.refreshModels({ force: refresh }),
@@ -93,12 +102,23 @@ export function createHandlers(studio: Studio): Handlers {
     'jobs.contact': async ({ id, choice }) => engine.contact(id, choice),
     'jobs.confirmHeld': async ({ ids }) => engine.confirmHeld(ids),
     'jobs.remove': async ({ ids }) => engine.removeJobs(ids),
-    'jobs.open': async ({ id }) => studio.o.shell.openPath(jobFile(id)),
+    'jobs.open': async ({ id }) => studio.o.shell.openPath(await jobFile(id)),
     'jobs.showInFolder': async ({ id }) => {
-      studio.o.shell.showItemInFolder(jobFile(id))
+      studio.o.shell.showItemInFolder(await jobFile(id))
       return true
     },
-    'files.inspect': async ({ paths, model }) => inspectFiles(paths, model ? engine.model(model) : null, studio.tokens),
+    'files.inspect': async ({ paths, model, fromJob }) => {
+      // Only what the person chose is read: anything else is refused unread (a folder not chosen is never listed).
+      const ofJob = new Set(fromJob ? (engine.getJob(fromJob)?.spec.images ?? []) : [])
+      const allowed = paths.filter((p) => studio.chosen.allows(p) || ofJob.has(p))
+      const refused = paths.filter((p) => !allowed.includes(p)).map((p) => ({ path: p, name: basename(p), code: 'notChosen', reason: msg('ui.fileNotChosen').text }))
+      const reply = allowed.length ? await inspectFiles(allowed, model ? engine.model(model) : null, studio.tokens) : { cards: [], rejected: [], scanned: { folders: 0, files: 0 } }
+      return { ...reply, rejected: [...refused, ...reply.rejected] }
+    },
+    'files.chosen': async ({ paths }) => {
+      studio.chosen.addPaths(paths)
+      return true
+    },
     'files.saveFixedImage': async ({ sourceName, mime, bytes }) => {
       const dir = studio.fixedImagesDir
       await mkdir(dir, { recursive: true })
@@ -106,6 +126,7 @@ export function createHandlers(studio: Studio): Handlers {
       const stem = safeName(sourceName).replace(extname(sourceName), '')
       const path = join(dir, `${stem}-fixed-${randomBytes(3).toString('hex')}${ext}`)
       await writeFile(path, bytes)
+      studio.chosen.addPaths([path])
       const info = await probeImage(path)
       if (!info.type) {
         await rm(path, { force: true }) // leave no unusable file behind
@@ -137,20 +158,35 @@ export function createHandlers(studio: Studio): Handlers {
       return true
     },
     'library.rescan': () => lib().rescan(),
-    'library.open': async ({ id }) => studio.o.shell.openPath(itemFile(id)),
+    'library.open': async ({ id }) => studio.o.shell.openPath(await itemFile(id)),
     'library.showInFolder': async ({ id }) => {
-      studio.o.shell.showItemInFolder(itemFile(id))
+      studio.o.shell.showItemInFolder(await itemFile(id))
       return true
     },
     'spend.summary': async () => engine.spend(),
     'settings.get': async () => engine.settings,
-    'settings.update': async (patch) => {
-      const next = engine.updateSettings(patch.baseUrl !== undefined ? { ...patch, baseUrl: normalizeBaseUrl(patch.baseUrl) } : patch)
+    'settings.update': async ({ confirmOrigin, ...patch }) => {
+      if (patch.baseUrl !== undefined) {
+        patch.baseUrl = normalizeBaseUrl(patch.baseUrl)
+        const problem = baseUrlProblem(patch.baseUrl)
+        if (problem) throw new UserError(problem, 'base_url')
+        // The key follows the base URL: a new origin only with the person's word, naming the host.
+        if (originOf(patch.baseUrl) !== originOf(engine.settings.baseUrl) && confirmOrigin !== originOf(patch.baseUrl)) {
+          throw new UserError(msg('baseUrl.confirm', { host: hostOf(patch.baseUrl) }), 'confirm_origin')
+        }
+      }
+      const next = engine.updateSettings(patch)
       studio.push('settings.changed', next)
       return next
     },
-    'settings.chooseFolder': () => studio.o.shell.chooseFolder(),
+    'settings.chooseFolder': async () => {
+      const folder = await studio.o.shell.chooseFolder()
+      if (folder) studio.chosen.addDialogFolder(folder)
+      return folder
+    },
     'settings.moveLibrary': async ({ to }) => {
+      // Only a folder main's own dialog returned: the page cannot send the library elsewhere.
+      if (!studio.chosen.fromDialog(to)) throw new UserError(msg('ui.folderNotChosen'), 'folder_not_chosen')
       const from = lib().root
       // Stop downloads while files move; the engine resumes them in the new place.
       await engine.stop()

@@ -1,11 +1,12 @@
 // Serves library videos, posters and dropped-image thumbnails to the renderer, with HTTP Range so
 // <video> can seek. Plain web Request → Response: Electron's protocol.handle and the browser test
-// host both call it. Nothing outside the library folder (or a path the user dropped) is served.
+// host both call it. From the library folder only what libraryFiles allows (videos and posters);
+// otherwise only a path the person dropped, or one a job was created with.
 import { createReadStream } from 'node:fs'
-import { realpath, stat } from 'node:fs/promises'
-import { extname, relative, sep, isAbsolute } from 'node:path'
+import { stat } from 'node:fs/promises'
+import { extname } from 'node:path'
 import { Readable } from 'node:stream'
-import { resolveInside } from '../core/library/naming'
+import { type LibraryFile, posterInsideLibrary, videoInsideLibrary } from './libraryFiles'
 
 const TYPES: Record<string, string> = {
   '.mp4': 'video/mp4',
@@ -34,11 +35,9 @@ function plain(status: number, text: string): Response {
   return new Response(text, { status, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' } })
 }
 
-async function isInside(root: string, abs: string): Promise<boolean> {
-  // Symlinks inside the library must not lead out of it.
-  const [r, a] = await Promise.all([realpath(root), realpath(abs)])
-  const rel = relative(r, a)
-  return rel !== '' && !rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel)
+function fromLibrary(file: LibraryFile, request: Request): Promise<Response> | Response {
+  if (file.ok) return serveFile(file.path, request)
+  return file.why === 'missing' ? plain(404, 'Not found') : plain(403, 'Forbidden')
 }
 
 /** Parses `bytes=a-b`, `bytes=a-`, `bytes=-n` for a file of `size` bytes; null when unsatisfiable. */
@@ -99,37 +98,21 @@ async function serveFile(abs: string, request: Request): Promise<Response> {
  */
 export async function serveMedia(request: Request, pathname: string, sources: MediaSources): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return plain(405, 'Method not allowed')
-  let parts: string[]
+  // Decoded once, whole, before anything looks at it: `%2E%2F.partial` is `./.partial` to every
+  // check below, and `%252e` stays the literal name `%2e` (never decoded twice into a dot).
+  let decoded: string
   try {
-    parts = pathname.replace(/^\/+/, '').split('/').map(decodeURIComponent)
+    decoded = decodeURIComponent(pathname)
   } catch {
     return plain(400, 'Bad path')
   }
-  const [kind, ...rest] = parts
+  const [kind, ...rest] = decoded.replace(/^\/+/, '').split('/')
   const root = sources.libraryRoot()
-  if (kind === 'library') {
-    const rel = rest.join('/')
-    // Downloads in flight, the trash and posters are not library videos.
-    if (/^\.(partial|trash)(\/|$)/.test(rel)) return plain(403, 'Forbidden')
-    const abs = resolveInside(root, rel)
-    if (!abs) return plain(403, 'Forbidden')
-    try {
-      if (!(await isInside(root, abs))) return plain(403, 'Forbidden')
-    } catch {
-      return plain(404, 'Not found')
-    }
-    return serveFile(abs, request)
-  }
+  if (kind === 'library') return fromLibrary(await videoInsideLibrary(root, rest.join('/')), request)
   if (kind === 'poster' && rest.length === 1) {
     const rel = sources.posterOf(rest[0])
-    const abs = rel ? resolveInside(root, rel) : null
-    if (!abs) return plain(404, 'No poster')
-    try {
-      if (!(await isInside(root, abs))) return plain(403, 'Forbidden')
-    } catch {
-      return plain(404, 'No poster')
-    }
-    return serveFile(abs, request)
+    if (!rel) return plain(404, 'No poster')
+    return fromLibrary(await posterInsideLibrary(root, rel), request)
   }
   if (kind === 'jobimage' && rest.length === 2 && /^\d{1,2}$/.test(rest[1])) {
     const abs = sources.jobImageOf(rest[0], Number(rest[1]))

@@ -75,3 +75,19 @@ export function isAppUrl(url: string, appUrl: string): boolean {
 export function isTrustedSender(sender: { frameUrl: string | null | undefined; isMainFrame: boolean; appUrl: string }): boolean {
   return sender.isMainFrame && !!sender.frameUrl && isAppUrl(sender.frameUrl, sender.appUrl)
 }
+
+/**
+ * The page the window loads: always the bundled file in a packaged app. Only a development run
+ * (not packaged) honours electron-vite's ELECTRON_RENDERER_URL, and only on loopback, so no
+ * environment variable can point an installed app's privileged window at another page.
+ */
+export function rendererUrl(o: { isPackaged: boolean; devServerUrl: string | undefined; bundledFile: string }): string {
+  const bundled = new URL(`file://${o.bundledFile}`).href
+  if (o.isPackaged || !o.devServerUrl) return bundled
+  try {
+    const u = new URL(o.devServerUrl)
+    return (u.protocol === 'http:' || u.protocol === 'https:') && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname) ? u.href : bundled
+  } catch {
+    return bundled
+  }
+}

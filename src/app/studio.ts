@@ -5,11 +5,14 @@ import { join } from 'node:path'
 import type { EventChannel, EventOf } from '../shared/ipc/contract'
 import { ACTIVE_STATES, isIn, type JobState, OUTCOME_STATES } from '../shared/jobStates'
 import type { KeyTestResult } from '../shared/keys'
+import { msg } from '../shared/messages'
 import { Engine, type EngineOptions } from '../core/engine'
 import { nodeHttpTransport } from '../core/http/transport'
 import { type Clock, type Logger, silentLogger, systemClock } from '../core/ports'
+import { LibraryError } from '../core/library/library'
 import { checkAndStoreKey } from '../core/secrets/keyCheck'
-import type { SecretStore } from '../core/secrets/secretStore'
+import type { SecretStore, SetKeyOptions } from '../core/secrets/secretStore'
+import { ChosenFiles } from './chosenFiles'
 import { EventCoalescer } from './eventCoalescer'
 import { ImageTokens } from './fileInspector'
 import type { MediaSources } from './mediaServer'
@@ -36,6 +39,8 @@ type Listener = <E extends EventChannel>(event: E, payload: EventOf<E>) => void
 export class Studio {
   readonly engine: Engine
   readonly tokens = new ImageTokens()
+  /** What the person chose in the app this session (drops, pickers, main's folder dialog). */
+  readonly chosen = new ChosenFiles()
   readonly coalescer: EventCoalescer
   private listeners = new Set<Listener>()
   private notified = new Set<string>()
@@ -101,13 +106,13 @@ export class Studio {
   }
 
   /** Checks a key against the API (an authenticated list call), then stores it. */
-  async setKey(raw: string): Promise<KeyTestResult> {
+  async setKey(raw: string, opts: SetKeyOptions = {}): Promise<KeyTestResult> {
     const result = await checkAndStoreKey(raw, this.o.secrets, {
       baseUrl: this.engine.settings.baseUrl,
       transport: this.o.engine?.transport ?? nodeHttpTransport,
       clock: this.o.clock ?? systemClock,
       logger: this.o.logger ?? silentLogger
-    })
+    }, opts)
     if (result.ok) this.engine.resume()
     return result
   }
@@ -116,7 +121,7 @@ export class Studio {
   async savePoster(id: string, bytes: Uint8Array): Promise<void> {
     const lib = this.engine.library
     const item = lib.get(id)
-    if (!item) throw new Error('That video is no longer in the library.')
+    if (!item) throw new LibraryError(msg('library.gone'), 'not_found')
     const dir = join(lib.root, '.posters')
     await mkdir(dir, { recursive: true })
     const rel = `.posters/${id}.jpg`

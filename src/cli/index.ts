@@ -2,6 +2,8 @@
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { ApiError } from '../core/http/apiError'
+import { baseUrlProblem } from '../core/http/baseUrl'
+import { normalizeBaseUrl } from '../core/http/cometClient'
 import { type Engine, EngineError, type EngineOptions, EnginePausedError } from '../core/engine'
 import { UsageError } from './args'
 import {
@@ -80,6 +82,12 @@ export async function runCli(argv: string[], io: CliIo, extra?: Partial<EngineOp
   const command = COMMANDS[name]
   if (!command) {
     io.stderr.write(`Unknown command "${name}".\n\n${HELP}`)
+    return EXIT.usage
+  }
+  const base = io.env.COMETAPI_BASE_URL?.trim()
+  const baseProblem = base ? baseUrlProblem(normalizeBaseUrl(base)) : null
+  if (baseProblem) {
+    io.stderr.write(`COMETAPI_BASE_URL: ${baseProblem.text}\n`)
     return EXIT.usage
   }
   const engine = makeEngine(io, { verbose, extra })

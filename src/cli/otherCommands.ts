@@ -6,6 +6,7 @@ import { nodeHttpTransport } from '../core/http/transport'
 import { silentLogger, systemClock } from '../core/ports'
 import { checkAndStoreKey } from '../core/secrets/keyCheck'
 import { type SecretStore, SecretStoreError } from '../core/secrets/secretStore'
+import { KEY_STORAGE_WORDS } from '../shared/keys'
 import type { LibraryItem } from '../shared/library'
 import { intArg, parse, str, strs, UsageError } from './args'
 import { EXIT } from './jobCommands'
@@ -101,7 +102,8 @@ export async function keyCommand(secrets: SecretStore, io: CliIo, argv: string[]
       const status = await secrets.status()
       if (values.json) printJson(io, status)
       else {
-        io.stdout.write(status.set ? `Key set (…${status.last4}), from ${status.source === 'env' ? 'COMETAPI_KEY' : 'the OS keychain'}.\n` : 'No key set. Run: comet-video key set < key.txt (or set COMETAPI_KEY).\n')
+        io.stdout.write(status.set ? `Key set (…${status.last4}), kept in ${KEY_STORAGE_WORDS[status.source ?? 'keychain']}.\n` : 'No key set. Run: comet-video key set < key.txt (or set COMETAPI_KEY).\n')
+        if (status.storage) io.stdout.write(`A new key would be kept in ${KEY_STORAGE_WORDS[status.storage]}.\n`)
         if (status.problem) io.stdout.write(`Note: ${status.problem}\n`)
       }
       return status.set ? EXIT.ok : EXIT.auth

@@ -10,7 +10,7 @@ import type { Logger } from '../core/ports'
 import { keytarBackend, SecretStore } from '../core/secrets/secretStore'
 import { safeStorageBackend } from './safeStorageBackend'
 import { hardenSession, hardenWindow } from './security'
-import { isSafeExternalUrl, isTrustedSender, secureWebPreferences } from '../app/securityPolicy'
+import { isSafeExternalUrl, isTrustedSender, rendererUrl, secureWebPreferences } from '../app/securityPolicy'
 import { dispatch, wireError } from '../app/dispatch'
 import { createHandlers } from '../app/handlers'
 import { serveMedia } from '../app/mediaServer'
@@ -40,7 +40,8 @@ if (!app.requestSingleInstanceLock()) {
     }
   }
 
-  const appUrl = (): string => (process.env.ELECTRON_RENDERER_URL ? process.env.ELECTRON_RENDERER_URL : new URL(`file://${join(here, '../renderer/index.html')}`).href)
+  const pageUrl = rendererUrl({ isPackaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL, bundledFile: join(here, '../renderer/index.html') })
+  const appUrl = (): string => pageUrl
 
   const updateTitle = (): void => {
     if (!win || !studio) return

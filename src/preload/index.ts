@@ -1,10 +1,10 @@
 // The only bridge between the renderer and main: a typed client built from the contract's channel
 // names. No raw ipcRenderer reaches the page.
 import { contextBridge, ipcRenderer, webUtils } from 'electron'
-import { EVENT_CHANNEL_NAMES, INVOKE_CHANNEL_NAMES, wireName } from '../shared/ipc/channels'
+import { EVENT_CHANNEL_NAMES, INVOKE_CHANNEL_NAMES, PRELOAD_ONLY_CHANNELS, wireName } from '../shared/ipc/channels'
 import type { StudioApi, WireResult } from '../shared/ipc/contract'
 
-const INVOKE: readonly string[] = INVOKE_CHANNEL_NAMES
+const INVOKE: readonly string[] = INVOKE_CHANNEL_NAMES.filter((c) => !PRELOAD_ONLY_CHANNELS.includes(c))
 const EVENTS: readonly string[] = EVENT_CHANNEL_NAMES
 
 const api: StudioApi = {
@@ -27,3 +27,13 @@ const api: StudioApi = {
 }
 
 contextBridge.exposeInMainWorld('api', api)
+
+// The files the person really chose: read here, from trusted drop and file-picker events (a page
+// cannot fake isTrusted, nor give a File it made a path), and told to main before the page's own
+// handlers run. Main reads no other path the page names.
+function recordChosen(files: FileList | null | undefined): void {
+  const paths = Array.from(files ?? [], (f) => webUtils.getPathForFile(f)).filter((p) => p !== '')
+  if (paths.length) void ipcRenderer.invoke(wireName('files.chosen'), { paths }).catch(() => undefined)
+}
+window.addEventListener('drop', (e) => e.isTrusted && recordChosen(e.dataTransfer?.files), true)
+window.addEventListener('change', (e) => e.isTrusted && e.target instanceof HTMLInputElement && e.target.type === 'file' && recordChosen(e.target.files), true)

@@ -1,6 +1,20 @@
 // What the renderer may know about the API key: never the key itself.
 
-export type KeyStorage = 'env' | 'keychain' | 'encrypted-file'
+/**
+ * `obfuscated-file`: a file protected only by a hard-coded password (safeStorage's `basic_text` on
+ * Linux without a keychain) — anyone who can read the file can read the key. `session`: kept in
+ * memory by this process only, asked again next time.
+ */
+export type KeyStorage = 'env' | 'keychain' | 'encrypted-file' | 'obfuscated-file' | 'session'
+
+/** Where a key is, in the same English words everywhere (the CLI; the renderer translates by kind). */
+export const KEY_STORAGE_WORDS: Record<KeyStorage, string> = {
+  env: 'COMETAPI_KEY',
+  keychain: 'the OS keychain',
+  'encrypted-file': 'an encrypted file',
+  'obfuscated-file': 'an obfuscated file (not encrypted: there is no OS keychain)',
+  session: 'memory, for this session only'
+}
 
 export interface KeyStatus {
   set: boolean
@@ -19,6 +33,8 @@ export interface KeyTestResult {
   verified: boolean
   /** Plain sentence: what happened and what to do (English). */
   message: string
+  /** Not stored: the only place left only obfuscates the key; ask the person (store anyway, this session only, or COMETAPI_KEY). */
+  needsConsent: 'obfuscated' | null
   /** The sentence as a code and parameters (shared/messages.ts), for translation. */
   code: string | null
   params: Record<string, string | number> | null

@@ -77,9 +77,18 @@ export const MESSAGES = {
   'key.short': 'That key is too short to be a CometAPI key. Copy the whole key from the console.',
   'key.saved.keychain': 'Key …{last4} saved in the OS keychain.{?unchecked It could not be checked now ({unchecked}); it will be used as soon as CometAPI answers.}',
   'key.saved.encrypted-file': 'Key …{last4} saved in an encrypted file (no OS keychain is available).{?unchecked It could not be checked now ({unchecked}); it will be used as soon as CometAPI answers.}',
+  'key.saved.obfuscated-file': 'Key …{last4} saved in an obfuscated file (not encrypted: there is no OS keychain).{?unchecked It could not be checked now ({unchecked}); it will be used as soon as CometAPI answers.}',
+  'key.saved.session': 'Key …{last4} kept for this session only; you will be asked for it again next time.{?unchecked It could not be checked now ({unchecked}); it will be used as soon as CometAPI answers.}',
+  'key.obfuscatedAsk': 'There is no OS keychain here, so the key could only be kept in a file that is obfuscated, not encrypted: anyone who can read your files can read it. Store it anyway, keep it for this session only, or set COMETAPI_KEY instead.',
   'key.saved.env': 'Key …{last4} saved; COMETAPI_KEY is set and is used first.{?unchecked It could not be checked now ({unchecked}); it will be used as soon as CometAPI answers.}',
   'key.storeFailed': 'Could not save the key: {detail}',
   'key.problem': '{detail}',
+
+  // The base URL (where the key is sent)
+  'baseUrl.invalid': '“{url}” is not a web address. The base URL looks like https://api.cometapi.com.',
+  'baseUrl.rule': 'The base URL must start with https:// (plain http:// only to this computer: localhost, 127.0.0.1 or ::1), not “{url}”: your API key is sent to it.',
+  'baseUrl.credentials': 'The base URL must not carry a user name or password; the API key is the only credential sent.',
+  'baseUrl.confirm': 'Your API key will be sent to {host}. Confirm the change to use it.',
 
   // The engine paused
   'pause.databaseDeleted': 'The app’s database file (studio.db) was deleted while the app was running. It has been written back from the copy still open; new jobs wait until you restart Comet Video Studio. Nothing was lost, and your videos are safe in the library folder.',
@@ -91,6 +100,8 @@ export const MESSAGES = {
   'ui.imageNotChosen': 'The image {name} was not chosen in the app; drop or pick it again.',
   'ui.fixedUnreadable': 'The fixed image could not be read back; try again.',
   'ui.onlyWebLinks': 'Only web links (http/https) can be opened.',
+  'ui.fileNotChosen': 'This file was not dropped or picked in the app, so it is not read; drop or pick it again.',
+  'ui.folderNotChosen': 'Choose the new library folder with the folder picker.',
   'job.notFound': 'No job with id {id}.',
   'job.cannotCancel': 'This job has already ended ({state}).',
   'job.notRetryable': 'Only a failed, canceled or undecided job can be retried.',
@@ -126,7 +137,8 @@ export const MESSAGES = {
   'contact.dismissed': 'Dismissed. If the provider does finish the video, it may still bill it.',
   'decide.resubmitted': 'Resubmitted at your request.',
   'decide.dismissed': 'Not resubmitted. If the provider did receive it, it may still bill it.',
-  'retry.replaced': 'Replaced by a retry.'
+  'retry.replaced': 'Replaced by a retry.',
+  'ui.notLibraryVideo': 'Only videos in the library folder are opened or shown, and “{name}” is not one.'
 } as const
 
 export type MessageCode = keyof typeof MESSAGES

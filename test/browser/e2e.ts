@@ -34,6 +34,14 @@ export async function launch(): Promise<{ browser: Browser; close: () => Promise
   return { browser, close: () => browser.close() }
 }
 
+/** A headless Chromium with one 1280×800 page already at `url`. */
+export async function openPage(url: string): Promise<{ browser: Browser; page: Page; close: () => Promise<void> }> {
+  const b = await launch()
+  const page = await b.browser.newPage({ viewport: { width: 1280, height: 800 } })
+  await page.goto(url)
+  return { browser: b.browser, page, close: b.close }
+}
+
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix))
 }

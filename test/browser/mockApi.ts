@@ -177,11 +177,11 @@ export function createMockApi(params = new URLSearchParams(location.search)): St
     'key.status': () => key,
     'key.set': async ({ key: k }) => {
       await delay(700)
-      if (/\s/.test(k)) return { ok: false, verified: false, message: 'The key contains a space or line break. Copy it again without the surrounding spaces.', code: null, params: null, status: key }
-      if (!k.startsWith('sk-') || k.length < 20) return { ok: false, verified: true, message: 'CometAPI rejected this key (401 Unauthorized). Check that you copied the whole key from cometapi.com/console/token.', code: null, params: null, status: key }
+      if (/\s/.test(k)) return { ok: false, verified: false, message: 'The key contains a space or line break. Copy it again without the surrounding spaces.', code: null, params: null, needsConsent: null, status: key }
+      if (!k.startsWith('sk-') || k.length < 20) return { ok: false, verified: true, message: 'CometAPI rejected this key (401 Unauthorized). Check that you copied the whole key from cometapi.com/console/token.', code: null, params: null, needsConsent: null, status: key }
       key = { set: true, source: 'keychain', storage: 'keychain', last4: k.slice(-4), problem: null }
       emit('engine.status', engine())
-      return { ok: true, verified: true, message: 'The key works.', code: null, params: null, status: key }
+      return { ok: true, verified: true, message: 'The key works.', code: null, params: null, needsConsent: null, status: key }
     },
     'key.clear': () => {
       key = { set: false, source: null, storage: 'keychain', last4: null, problem: null }
@@ -309,6 +309,7 @@ export function createMockApi(params = new URLSearchParams(location.search)): St
     },
     'jobs.open': () => true,
     'jobs.showInFolder': () => true,
+    'files.chosen': () => true,
     'files.inspect': async ({ paths, model }) => {
       await delay(200 + Math.min(800, paths.length))
       const m = catalog.find((x) => x.id === model)

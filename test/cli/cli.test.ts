@@ -254,4 +254,11 @@ describe('comet-video', () => {
     const done = await runCli(['wait', '--json'], env)
     expect(JSON.parse(done.stdout).jobs.map((j: { status: string }) => j.status)).toEqual(['completed', 'completed'])
   }, 60_000)
+
+  it('refuses a COMETAPI_BASE_URL the key may not go to (plain http to another machine), naming the rule', async () => {
+    home = newHome()
+    const r = await runCli(['models'], cliEnv(home, 'http://api.cometapi.com'))
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/COMETAPI_BASE_URL: The base URL must start with https:\/\//)
+  })
 })

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { explainKeychainError, keytarBackend, normalizeKey, SecretStore, SecretStoreError, type SecretBackend } from '../../src/core/secrets/secretStore'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { protectedFileBackend } from '../../src/core/secrets/protectedFileBackend'
 import { required } from '../helpers/requirement'
+import { standInSafeStorage } from '../helpers/safeStorage'
 
 function memoryBackend(kind: SecretBackend['kind'], problem: string | null = null): SecretBackend & { value: string | null } {
   const b = {
@@ -17,6 +22,39 @@ function memoryBackend(kind: SecretBackend['kind'], problem: string | null = nul
   }
   return b
 }
+
+describe('the key file says what protects it', () => {
+  it('is "obfuscated", never "encrypted", when safeStorage falls back to basic_text (Linux without a keyring)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cvs-keyfile-'))
+    expect(protectedFileBackend(join(dir, 'k'), standInSafeStorage('basic_text')).kind).toBe('obfuscated-file')
+    expect(protectedFileBackend(join(dir, 'k'), standInSafeStorage('gnome_libsecret')).kind).toBe('encrypted-file')
+    // macOS and Windows have no getSelectedStorageBackend: real encryption (Keychain, DPAPI).
+    const { getSelectedStorageBackend: _, ...mac } = standInSafeStorage()
+    expect(protectedFileBackend(join(dir, 'k'), mac).kind).toBe('encrypted-file')
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  it('asks before keeping the key in an obfuscated file: store anyway, this session only (never written), or COMETAPI_KEY', async () => {
+    const kc = memoryBackend('keychain', 'No OS keychain is available (no Secret Service on D-Bus).')
+    const file = memoryBackend('obfuscated-file')
+    const store = new SecretStore({ backends: [kc, file] })
+    const before = await store.status()
+    expect(before.storage).toBe('obfuscated-file')
+    expect(before.problem).toMatch(/obfuscated, not encrypted/)
+    const refused = await store.setKey('sk-test-obfuscated-1').catch((e: unknown) => e)
+    expect(refused).toBeInstanceOf(SecretStoreError)
+    expect((refused as SecretStoreError).needsConsent).toBe('obfuscated')
+    expect((refused as SecretStoreError).message).toMatch(/Store it anyway, keep it for this session only, or set COMETAPI_KEY instead/)
+    expect(file.value).toBeNull()
+    const session = await store.setKey('sk-test-session-22', { sessionOnly: true })
+    expect(session).toMatchObject({ set: true, source: 'session', last4: 'n-22' })
+    expect(file.value).toBeNull()
+    expect(await new SecretStore({ backends: [kc, file] }).getKey()).toBeNull()
+    const stored = await store.setKey('sk-test-anyway-333', { allowObfuscated: true })
+    expect(stored).toMatchObject({ set: true, source: 'obfuscated-file' })
+    expect(file.value).toBe('sk-test-anyway-333')
+  })
+})
 
 describe('SecretStore', () => {
   it('prefers COMETAPI_KEY, then the keychain', async () => {

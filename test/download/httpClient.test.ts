@@ -1,5 +1,6 @@
 import net from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { destinationGuard } from '../../src/core/download/addressPolicy'
 import { ChunkedDecoder } from '../../src/core/download/chunked'
 import { openResponse, type Response } from '../../src/core/download/httpClient'
 import { RangeServer, fakeMp4 } from './rangeServer'
@@ -16,7 +17,8 @@ afterAll(async () => {
   await server.stop()
 })
 
-const opts = { headers: {}, connectTimeoutMs: 5000, idleTimeoutMs: 5000, maxRedirects: 5, readBufferBytes: 64 * 1024 }
+// The servers here are on loopback, and so is the (pretend) API.
+const opts = { headers: {}, connectTimeoutMs: 5000, idleTimeoutMs: 5000, maxRedirects: 5, readBufferBytes: 64 * 1024, guard: destinationGuard('http://127.0.0.1') }
 
 /** Reads a body, pausing after every other piece and resuming on a later tick (like background writes). */
 function readPausing(res: Response): Promise<Buffer> {

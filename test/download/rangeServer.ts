@@ -18,6 +18,7 @@ export type Fault =
   | 'redirect' // 302 to /final on the same server
   | 'redirect-loop'
   | 'cross-redirect' // 302 to another origin (set `redirectTo`)
+  | 'chain' // `chainHops` redirects (/hop1, /hop2…), then the video
   | number // answer this status with a short text body
 
 export interface RequestLog {
@@ -33,6 +34,7 @@ export class RangeServer {
   lastModified = new Date('2026-01-01T00:00:00Z').toUTCString()
   fault: Fault = 'none'
   redirectTo = ''
+  chainHops = 0
   requests: RequestLog[] = []
   /** Body bytes written to the network, over all responses. */
   bytesSent = 0
@@ -84,6 +86,13 @@ export class RangeServer {
     if (f === 'redirect-loop') {
       res.writeHead(302, { location: `/again${this.requests.length}` })
       return void res.end()
+    }
+    if (f === 'chain') {
+      const hop = Number(/^\/hop(\d+)/.exec(req.url ?? '')?.[1] ?? 0)
+      if (hop < this.chainHops) {
+        res.writeHead(302, { location: `/hop${hop + 1}` })
+        return void res.end()
+      }
     }
     if (f === 'cross-redirect') {
       res.writeHead(302, { location: this.redirectTo })

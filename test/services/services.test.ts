@@ -36,7 +36,7 @@ describe('services over the contract', () => {
   let fake: FakeCometApi
   let studio: Studio
   let handlers: Handlers
-  const record = { opened: [] as string[], notes: [] as string[] }
+  const record = { opened: [] as string[], notes: [] as string[], folder: null as string | null }
 
   beforeAll(async () => {
     fake = await startFakeCometApi({ durations: { '*': 300 } })
@@ -58,7 +58,7 @@ describe('services over the contract', () => {
         },
         showItemInFolder: () => {},
         trashItem: async () => {},
-        chooseFolder: async () => null,
+        chooseFolder: async () => record.folder,
         openExternal: async () => {},
         notify: (title) => void record.notes.push(title)
       }
@@ -120,6 +120,11 @@ describe('services over the contract', () => {
     writeFileSync(join(drop, 'small.png'), solidPng(100, 100, [1, 2, 3]))
     writeFileSync(join(drop, 'doc.png'), '%PDF-1.4')
     writeFileSync(join(drop, 'empty.jpg'), '')
+    // Read only once the person chose it: a folder the page merely names is refused unread, its files never listed.
+    const unchosen = await call('files.inspect', { paths: [drop], model: 'kling-v2-6' })
+    expect(unchosen).toMatchObject({ ok: true, value: { cards: [], rejected: [{ path: drop, code: 'notChosen' }], scanned: { folders: 0, files: 0 } } })
+    expect(JSON.stringify(unchosen)).not.toMatch(/a\.png|small\.png|doc\.png/)
+    await call('files.chosen', { paths: [drop, join(FIXTURES, 'images/solid-300x300.jpg')] })
     const r = await call('files.inspect', { paths: [drop], model: 'kling-v2-6' })
     if (!r.ok) throw new Error(r.error.message)
     const reply = r.value as { cards: { name: string; duplicateOf: string | null; problems: unknown[]; fix: unknown }[]; rejected: { name: string; code: string }[] }
@@ -136,6 +141,11 @@ describe('services over the contract', () => {
     const to = join(temp('cvs-move-'), 'Videos')
     const before = studio.engine.library.list({}).items
     expect(before.length).toBeGreaterThan(0)
+    // Only a folder main's own dialog returned this session: a path the page names is refused.
+    expect(await call('settings.moveLibrary', { to })).toMatchObject({ ok: false, error: { messageCode: 'ui.folderNotChosen' } })
+    expect(studio.engine.settings.libraryDir).not.toBe(to)
+    record.folder = to
+    expect(await call('settings.chooseFolder', {})).toMatchObject({ ok: true, value: to })
     const r = await call('settings.moveLibrary', { to })
     expect(r).toMatchObject({ ok: true, value: { ok: true } })
     const after = studio.engine.library.list({}).items
@@ -222,6 +232,10 @@ describe('images the person did not choose', () => {
     const image = join(FIXTURES, 'images/solid-300x300.jpg')
     const spec = { model: 'kling-v2-6', prompt: 'x', seconds: 5, images: [image] }
     expect(await dispatch(handlers, 'jobs.create', { specs: [spec] }, logger)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/was not chosen in the app/) } })
+    // Naming it is not choosing it; a drop (recorded by the preload) is.
+    await dispatch(handlers, 'files.inspect', { paths: [image] }, logger)
+    expect(await dispatch(handlers, 'jobs.validate', { spec }, logger)).toMatchObject({ ok: false })
+    await dispatch(handlers, 'files.chosen', { paths: [image] }, logger)
     await dispatch(handlers, 'files.inspect', { paths: [image] }, logger)
     expect(await dispatch(handlers, 'jobs.validate', { spec }, logger)).toMatchObject({ ok: true })
     await studio.stop()

@@ -43,6 +43,8 @@ let free = 1024 ** 4
 const job = (id: string): JobView => rig.studio.engine.getJob(id)!
 
 async function inspect(paths: string[], model?: string): Promise<InspectReply> {
+  // As a real drop does: the preload records the chosen paths, then the page asks what they are.
+  await dispatch(handlers, 'files.chosen', { paths }, silent)
   const r = await dispatch(handlers, 'files.inspect', { paths, model }, silent)
   if (!r.ok) throw new Error(r.error.message)
   return r.value as InspectReply

@@ -147,6 +147,9 @@ describe("Electron's security checklist", () => {
     expect(preload).toMatch(/if \(!INVOKE\.includes\(channel\)\) return \{ ok: false/)
     expect(preload).toMatch(/if \(!EVENTS\.includes\(event\)\) throw/)
     expect(preload).not.toMatch(/from 'node:|require\(/)
+    // What the person chose is recorded here from trusted events only, and the page cannot send it itself.
+    expect(preload).toMatch(/addEventListener\('drop', \(e\) => e\.isTrusted && recordChosen/)
+    expect(preload).toMatch(/INVOKE_CHANNEL_NAMES\.filter\(\(c\) => !PRELOAD_ONLY_CHANNELS\.includes\(c\)\)/)
     checked.push('20')
   })
 

@@ -1,8 +1,9 @@
 // Shared by the torture tests: seeded dice, library-folder audits, database checks.
+import { standInFileBackend } from '../helpers/safeStorage'
 import Database from 'better-sqlite3'
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
-import { rename, rm, writeFile } from 'node:fs/promises'
+import { rm } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import type { EngineOptions } from '../../src/core/engine'
 import type { Logger } from '../../src/core/ports'
@@ -123,19 +124,8 @@ export function fileSize(p: string): number {
   }
 }
 
-/** The encrypted-file stand-in the browser test host uses (plain file: test data only). */
-export function fileBackend(file: string): SecretBackend {
-  return {
-    kind: 'encrypted-file',
-    get: async () => (existsSync(file) ? readFileSync(file, 'utf8') || null : null),
-    set: async (v) => {
-      await writeFile(`${file}.tmp`, v, { mode: 0o600 })
-      await rename(`${file}.tmp`, file)
-    },
-    clear: async () => rm(file, { force: true }),
-    check: async () => null
-  }
-}
+/** The safeStorage file stand-in the browser test host uses (plain file: test data only). */
+export const fileBackend = standInFileBackend
 
 export interface StudioRig {
   studio: Studio

@@ -1,8 +1,10 @@
 // Every IPC channel fuzzed with 1,000 malformed payloads through dispatch() and the real handlers
 // (a Studio in a temp folder): each is rejected by validation (or, when a mutation happens to be
-// valid, handled without an internal error), nothing throws, and memory stays flat. Then the same
-// through the browser test host's WebSocket bridge with malformed frames.
-import { mkdtempSync, rmSync } from 'node:fs'
+// valid, handled without an internal error), nothing throws, and memory stays flat. Then payloads
+// a compromised page would really send — valid shapes with paths outside the library, traversal,
+// absurd numbers, strings at the limit, prototype keys, ids that do not exist — each refused or
+// "not found" with no side effect. Then the browser test host's WebSocket bridge, malformed frames.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import v8 from 'node:v8'
@@ -16,7 +18,9 @@ import { startHost, type Host } from '../browser/host/host'
 import { startFakeCometApi, type FakeCometApi } from '../fake-cometapi/server'
 import { recordFigures } from './figures'
 import { probeImage } from '../../src/core/images/imageProbe'
-import { makeStudio, prng, type StudioRig, walkFiles } from './helpers'
+import { FIXTURES, makeStudio, prng, sha256, type StudioRig, walkFiles } from './helpers'
+import type { ShellPorts } from '../../src/app/shellPorts'
+import { SIDECAR_FORMAT } from '../../src/core/library/sidecar'
 
 const PER_CHANNEL = Number(process.env.FUZZ_N ?? 1000)
 const ROUNDS = 4
@@ -50,6 +54,7 @@ const TEMPLATES: Record<InvokeChannel, unknown> = {
   'jobs.open': { id: 'j1' },
   'jobs.showInFolder': { id: 'j1' },
   'files.inspect': { paths: ['/nonexistent/a.png'], model: 'sora-2' },
+  'files.chosen': { paths: ['/nonexistent/a.png'] },
   'files.saveFixedImage': { sourceName: 'a.png', mime: 'image/png', bytes },
   'library.list': { search: 'x', model: ['sora-2'], favorite: true, sort: 'newest', offset: 0, limit: 10, from: 0, to: 1 },
   'library.get': { id: 'i1' },
@@ -70,6 +75,15 @@ const TEMPLATES: Record<InvokeChannel, unknown> = {
 }
 /** Valid-by-accident payloads are not run here: they would move the library or hit the network. */
 const NEVER_RUN_VALID = new Set<InvokeChannel>(['settings.moveLibrary', 'key.set', 'catalog.list', 'library.rescan'])
+/**
+ * Not given hostile payloads: they reach the network (a key check, the catalog), or doing what they
+ * ask is their job (the preload's record of a drop, the folder dialog, a rescan of the folder).
+ */
+const NEVER_RUN_HOSTILE = new Set<InvokeChannel>(['key.set', 'catalog.list', 'files.chosen', 'settings.chooseFolder', 'library.rescan'])
+/** Channels that only read: any answer is fine, as long as nothing changed. */
+const READ_ONLY = new Set<InvokeChannel>([
+  'app.info', 'key.status', 'engine.status', 'jobs.list', 'jobs.validate', 'library.list', 'library.get', 'library.facets', 'spend.summary', 'settings.get'
+])
 
 const KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'then', 'valueOf', '', 'x'.repeat(300), '\u0000', 'id', '$bytes']
 
@@ -214,6 +228,221 @@ describe('IPC fuzzing', () => {
     figures['mutations that happened to be valid: handled cleanly / not run'] = `${validRan} / ${validSkipped}`
     figures['internal errors, throws, crashes'] = internal.length + problems.length
     figures['heap after GC, round 2 → last (MB)'] = `${(heap[1] / 1048576).toFixed(1)} → ${(heap[heap.length - 1] / 1048576).toFixed(1)}`
+  })
+
+  describe('well-formed hostile payloads', () => {
+    let hostileDir: string
+    let outside: string
+    let hostile: StudioRig
+    let h: Handlers
+    const shellCalls: string[] = []
+
+    beforeAll(async () => {
+      hostileDir = mkdtempSync(join(tmpdir(), 'cvs-torture-hostile-'))
+      // What a compromised page would like to reach: files outside the data folder.
+      outside = mkdtempSync(join(tmpdir(), 'cvs-torture-outside-'))
+      writeFileSync(join(outside, 'secret.txt'), 'CANARY')
+      copyFileSync(join(FIXTURES, 'videos/sample.mp4'), join(outside, 'clip.mp4'))
+      copyFileSync(join(FIXTURES, 'images/solid-100x100.png'), join(outside, 'photo.png'))
+      hostile = makeStudio(hostileDir, fake.url)
+      const shell = hostile.studio.o.shell as unknown as Record<keyof ShellPorts, (...args: unknown[]) => unknown>
+      for (const name of Object.keys(shell) as (keyof ShellPorts)[]) {
+        const real = shell[name]
+        shell[name] = (...args: unknown[]) => {
+          shellCalls.push(`${name} ${args.filter((a) => typeof a === 'string').join(' ')}`)
+          return real(...args)
+        }
+      }
+      h = createHandlers(hostile.studio)
+      // One indexed item whose (hostile) sidecar names a script in the library folder.
+      const root = hostile.studio.engine.library.root
+      mkdirSync(join(root, '.partial'), { recursive: true })
+      writeFileSync(join(root, '.partial', 'x.part'), 'PARTIAL')
+      writeFileSync(join(root, 'run.sh'), '#!/bin/sh\necho owned\n')
+      writeFileSync(join(root, 'run.json'), JSON.stringify({
+        format: SIDECAR_FORMAT, version: 1, id: 'planted', jobId: 'planted-job', file: 'run.sh', bytes: 21, container: 'mp4',
+        model: 'sora-2', provider: 'openai-videos', prompt: 'planted', createdAt: 1, completedAt: 2
+      }))
+      expect((await h['library.rescan']({})).added).toBe(1)
+      // The model list is cached on first use (validating a spec needs it): a legitimate write, done before the snapshot.
+      await h['catalog.list']({ refresh: true })
+    })
+    afterAll(async () => {
+      await hostile?.studio.stop()
+      rmSync(hostileDir, { recursive: true, force: true })
+      rmSync(outside, { recursive: true, force: true })
+    })
+
+    type Payload = { kind: string; channel: InvokeChannel; payload: unknown }
+
+    function payloads(): Payload[] {
+      const root = hostile.studio.engine.library.root
+      const out: Payload[] = []
+      const add = (kind: string, channel: InvokeChannel, payload: unknown): void => void out.push({ kind, channel, payload })
+      const withKey = (target: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> => {
+        Object.defineProperty(target, key, { value, enumerable: true, configurable: true, writable: true })
+        return target
+      }
+
+      // Paths outside the library and the chosen files, traversal in every spelling.
+      const paths = [
+        join(outside, 'secret.txt'), join(outside, 'photo.png'), join(outside, 'clip.mp4'), `${root}/../../${outside.split('/').pop()}/photo.png`,
+        join(root, '.partial', 'x.part'), join(root, 'run.sh'), '/etc/passwd', '/proc/self/environ', '%2e%2e/%2e%2e/etc/passwd', '..%2f..%2fetc%2fpasswd',
+        '%252e%252e%252fetc%252fpasswd', '..\\..\\Windows\\win.ini', 'C:\\Windows\\win.ini', '\\\\server\\share\\x.png', 'relative/x.png', 'file:///etc/passwd',
+        `${outside}/${'a'.repeat(4096 - outside.length - 1)}`
+      ]
+      add('paths', 'files.inspect', { paths })
+      for (const p of paths) {
+        add('paths', 'files.inspect', { paths: [p], model: 'sora-2' })
+        add('paths', 'files.inspect', { paths: [p], fromJob: 'nope' })
+        add('paths', 'jobs.validate', { spec: { ...spec, images: [p] } })
+        add('paths', 'jobs.create', { specs: [{ ...spec, images: [p] }] })
+        add('paths', 'jobs.duplicate', { id: 'nope', edits: { images: [p] } })
+      }
+      for (const to of [outside, join(outside, 'new-library'), `${root}/..`, `${root}/../library2`, join(root, '.partial'), root]) add('paths', 'settings.moveLibrary', { to })
+      for (const url of ['file:///etc/passwd', 'javascript:alert(1)', 'data:text/html,<script>1</script>', 'vbscript:msgbox', 'smb://server/share', 'ms-settings:privacy', 'https://user:pass@example.com/']) {
+        add('paths', 'shell.openExternal', { url })
+      }
+      for (const baseUrl of ['http://169.254.169.254/', 'file:///etc/passwd', 'http://evil.example', 'https://evil.example', 'https://user:pass@api.cometapi.com', `https://${'a'.repeat(480)}.example`]) {
+        add('paths', 'settings.update', { baseUrl })
+        add('paths', 'settings.update', { baseUrl, confirmOrigin: 'https://other.example' })
+      }
+      for (const id of ['planted']) for (const channel of ['library.open', 'library.showInFolder'] as const) add('paths', channel, { id })
+
+      // Absurd numbers, where the schema takes numbers.
+      for (const [limit, offset] of [[20_000, 10_000_000], [1, -0], [1e308, 0], [1, 2 ** 53], [-0, 0]]) add('numbers', 'jobs.list', { limit, offset })
+      for (const [from, to] of [[1e308, -1e308], [-0, -0], [Number.MAX_VALUE, Number.MIN_VALUE], [2 ** 53 + 1, -(2 ** 53)]]) {
+        add('numbers', 'library.list', { from, to, offset: 10_000_000, limit: 1000 })
+      }
+      for (const edit of [{ seconds: 600 }, { seconds: -0 }, { seconds: 5e-324 }, { seed: 2 ** 32 }, { seed: 1e308 }, { params: { n: 1e308 } }, { params: { n: -0 } }, { params: { n: Number.MIN_VALUE } }]) {
+        add('numbers', 'jobs.validate', { spec: { ...spec, ...edit } })
+        add('numbers', 'jobs.create', { specs: [{ ...spec, ...edit, seconds: (edit as { seconds?: number }).seconds ?? 600 }] })
+      }
+      for (const patch of [{ requestsPerSecond: 1e308 }, { requestsPerSecond: -0 }, { dailyBudget: 1e308 }, { maxConcurrentDownloads: 2 ** 53 }, { maxConcurrentCreates: -0 }]) {
+        add('numbers', 'settings.update', patch)
+      }
+
+      // Strings at the limit.
+      add('strings', 'jobs.validate', { spec: { model: 'sora-2', prompt: 'p'.repeat(40_000), negativePrompt: 'n'.repeat(10_000), size: 's'.repeat(40), params: { ['k'.repeat(100)]: 'v'.repeat(2000) } } })
+      add('strings', 'jobs.create', { specs: [{ ...spec, model: 'm'.repeat(200), prompt: 'p'.repeat(40_000) }] })
+      add('strings', 'jobs.remix', { id: 'nope', prompt: 'p'.repeat(40_000) })
+      add('strings', 'library.list', { search: 's'.repeat(500), model: new Array(100).fill('m'.repeat(200)), tags: new Array(50).fill('t'.repeat(64)) })
+      add('strings', 'files.inspect', { paths: new Array(10_000).fill(join(outside, 'photo.png')), model: 'm'.repeat(200) })
+      add('strings', 'shell.openExternal', { url: `file:///${'a'.repeat(1990)}` })
+      add('strings', 'settings.update', { confirmOrigin: 'x'.repeat(500), baseUrl: `https://${'b'.repeat(480)}.example` })
+
+      // Prototype keys in every object position of every request (own properties, as JSON.parse makes them).
+      const positions = (v: unknown, at: string[] = []): string[][] =>
+        v && typeof v === 'object' && !(v instanceof Uint8Array)
+          ? [...(Array.isArray(v) ? [] : [at]), ...Object.entries(v).flatMap(([k, x]) => positions(x, [...at, k]))]
+          : []
+      const protoTemplates: [InvokeChannel, unknown][] = [
+        ...(Object.entries(TEMPLATES) as [InvokeChannel, unknown][]).filter(([c]) => !NEVER_RUN_HOSTILE.has(c)),
+        ['jobs.validate', { spec: { ...spec, params: { steps: 1 } } }],
+        ['jobs.create', { specs: [{ ...spec, images: [join(outside, 'photo.png')], params: { steps: 1 } }] }],
+        ['jobs.duplicate', { id: 'nope', edits: { params: { steps: 1 } } }]
+      ]
+      for (const [channel, template] of protoTemplates) {
+        for (const at of positions(template)) {
+          for (const key of ['__proto__', 'constructor', 'prototype']) {
+            for (const value of [{ polluted: true }, 'polluted', 1]) {
+              const copy = clone(template)
+              withKey(at.reduce((o, k) => (o as Record<string, unknown>)[k], copy) as Record<string, unknown>, key, value)
+              add('prototype keys', channel, copy)
+            }
+          }
+        }
+      }
+
+      // Ids that do not exist (and some that look like paths or prototype names), on every channel that takes one.
+      const ghosts = ['nope', '..', '.', '.partial', '.trash', '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'x'.repeat(128), '0', '-0', '1e308', 'NaN', 'a:b', 'run.json']
+      for (const id of ghosts) {
+        for (const channel of ['jobs.cancel', 'jobs.retry', 'jobs.duplicate', 'jobs.retryDownload', 'jobs.open', 'jobs.showInFolder', 'library.get', 'library.delete', 'library.open', 'library.showInFolder'] as const) {
+          add('unknown ids', channel, { id })
+        }
+        add('unknown ids', 'jobs.remix', { id, prompt: 'x' })
+        add('unknown ids', 'jobs.decide', { id, choice: 'resubmit' })
+        add('unknown ids', 'jobs.decideMany', { ids: [id], choice: 'resubmit' })
+        add('unknown ids', 'jobs.decideMany', { batchId: id, choice: 'resubmit' })
+        add('unknown ids', 'jobs.contact', { id, choice: 'check' })
+        add('unknown ids', 'jobs.confirmHeld', { ids: [id] })
+        add('unknown ids', 'jobs.remove', { ids: [id] })
+        add('unknown ids', 'library.favorite', { id, favorite: true })
+        add('unknown ids', 'library.tags', { id, tags: ['__proto__', 'constructor'] })
+        add('unknown ids', 'files.inspect', { paths: [join(outside, 'photo.png')], fromJob: id })
+      }
+      return out
+    }
+
+    /** An answer that did nothing: a read, "nothing found", or every path refused unread. */
+    function didNothing(channel: InvokeChannel, value: unknown): boolean {
+      if (READ_ONLY.has(channel)) return true
+      const v = value as { ok?: boolean; jobs?: unknown[]; cards?: unknown[]; rejected?: { code: string }[] } | null
+      if (channel === 'files.inspect') return v?.cards?.length === 0 && !!v.rejected?.every((r) => r.code === 'notChosen')
+      if (channel === 'jobs.create') return v?.ok === false
+      if (channel === 'library.delete') return value === true
+      return v === null || value === 0 || (Array.isArray(value) && value.length === 0) || (Array.isArray(v?.jobs) && v.jobs.length === 0)
+    }
+
+    function snapshot(): string {
+      const engine = hostile.studio.engine
+      const files = (d: string): string[] =>
+        walkFiles(d).filter((f) => !f.startsWith('studio.db')).map((f) => `${f} ${sha256(readFileSync(join(d, f)))}`)
+      return JSON.stringify({
+        jobs: engine.countJobs(),
+        settings: engine.settings,
+        library: engine.library.list({}).items,
+        files: files(hostileDir),
+        outside: files(outside),
+        proto: [Object.prototype, Array.prototype, Function.prototype, String.prototype].map((p) => Object.getOwnPropertyNames(p).sort())
+      })
+    }
+
+    it('each is refused or not found, touching nothing: no file, no job, no setting, no shell call, no prototype', async () => {
+      const all = payloads()
+      const before = snapshot()
+      const counts: Record<string, number> = {}
+      const outcomes = { validation: 0, refused: 0, nothing: 0 }
+      const problems: string[] = []
+      for (const { kind, channel, payload } of all) {
+        counts[kind] = (counts[kind] ?? 0) + 1
+        const calls = shellCalls.length
+        const jobs = hostile.studio.engine.countJobs()
+        const settings = JSON.stringify(hostile.studio.engine.settings)
+        const res = await dispatch(h, channel, payload, logger)
+        const what = `${kind}: ${channel} ${JSON.stringify(payload)?.slice(0, 160)}`
+        if (!res.ok && res.error.code === 'invalid_request') outcomes.validation++
+        else if (!res.ok && res.error.code !== 'internal' && res.error.code !== 'busy') outcomes.refused++
+        else if (res.ok && didNothing(channel, res.value)) outcomes.nothing++
+        else problems.push(`${what} → ${JSON.stringify(res).slice(0, 200)}`)
+        if (shellCalls.length !== calls) problems.push(`${what} → shell: ${shellCalls.slice(calls).join('; ')}`)
+        if (hostile.studio.engine.countJobs() !== jobs) problems.push(`${what} → a job was created`)
+        if (JSON.stringify(hostile.studio.engine.settings) !== settings) problems.push(`${what} → a setting changed`)
+      }
+      expect(problems.slice(0, 10)).toEqual([])
+      expect(shellCalls).toEqual([])
+      expect(JSON.parse(snapshot())).toEqual(JSON.parse(before))
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+      expect(Object.prototype).not.toHaveProperty('polluted')
+      expect(readFileSync(join(outside, 'secret.txt'), 'utf8')).toBe('CANARY')
+      figures['hostile well-formed payloads sent'] = all.length
+      for (const [kind, n] of Object.entries(counts)) figures[`  of which ${kind}`] = n
+      figures['hostile: refused by validation / by the handler / handled as nothing to do'] = `${outcomes.validation} / ${outcomes.refused} / ${outcomes.nothing}`
+      figures['hostile: side effects (files, jobs, settings, shell calls, prototypes)'] = 0
+    })
+
+    // Studio.savePoster once threw a plain Error here (the person saw "Something went wrong").
+    it('a poster for an id that does not exist is refused with a sentence, not an internal error', async () => {
+      const before = walkFiles(hostileDir).length
+      const internal: string[] = []
+      for (const id of ['nope', '..', '.partial', '__proto__', 'constructor', 'x'.repeat(128)]) {
+        const res = await dispatch(h, 'library.poster', { id, bytes }, logger)
+        expect(res.ok).toBe(false)
+        if (!res.ok && res.error.code === 'internal') internal.push(id)
+      }
+      expect(walkFiles(hostileDir).length).toBe(before)
+      expect(internal).toEqual([])
+    })
   })
 
   describe('through the browser test host (WebSocket bridge)', () => {

@@ -47,18 +47,21 @@ describe('no OS keychain', () => {
     recordFigures('No OS keychain', figures)
   })
 
-  it('the app starts, says the key is kept in an encrypted file instead, and works', async () => {
+  it('the app starts, says plainly that the key could only be obfuscated (not encrypted), asks first, and works once the person agrees', async () => {
     const h = home()
     const r = await run(['--import', 'tsx', join(ROOT_DIR, 'test/torture/children/noKeychain.ts'), h, fake.url, `cvs-torture-${process.pid}`], noKeychainEnv(h))
     expect(r.code, r.err).toBe(0)
-    const seen = JSON.parse(r.out.trim().split('\n').pop()!) as { before: KeyStatus; saved: KeyTestResult; state: string; again: KeyStatus }
-    expect(seen.before).toMatchObject({ set: false, storage: 'encrypted-file' })
-    expect(seen.before.problem).toMatch(/(No OS keychain is available|keychain module \(keytar\) is not installed).*kept in an encrypted file in the app’s data folder instead/)
-    expect(seen.saved).toMatchObject({ ok: true, verified: true, status: { storage: 'encrypted-file', source: 'encrypted-file', last4: 'good' } })
-    expect(seen.saved.message).toMatch(/saved in an encrypted file \(no OS keychain is available\)/)
+    const seen = JSON.parse(r.out.trim().split('\n').pop()!) as { before: KeyStatus; asked: KeyTestResult; saved: KeyTestResult; state: string; again: KeyStatus }
+    expect(seen.before).toMatchObject({ set: false, storage: 'obfuscated-file' })
+    expect(seen.before.problem).toMatch(/(No OS keychain is available|keychain module \(keytar\) is not installed).*obfuscated, not encrypted/)
+    expect(JSON.stringify(seen)).not.toMatch(/encrypted file/)
+    expect(seen.asked).toMatchObject({ ok: false, needsConsent: 'obfuscated', status: { set: false } })
+    expect(seen.asked.message).toMatch(/obfuscated, not encrypted.*Store it anyway, keep it for this session only, or set COMETAPI_KEY/)
+    expect(seen.saved).toMatchObject({ ok: true, verified: true, status: { storage: 'obfuscated-file', source: 'obfuscated-file', last4: 'good' } })
+    expect(seen.saved.message).toMatch(/saved in an obfuscated file \(not encrypted: there is no OS keychain\)/)
     expect(seen.state).toBe('completed')
-    expect(seen.again).toMatchObject({ set: true, source: 'encrypted-file', last4: 'good' })
-    figures['app without keychain'] = `started; key kept in an encrypted file; job ${seen.state}`
+    expect(seen.again).toMatchObject({ set: true, source: 'obfuscated-file', last4: 'good' })
+    figures['app without keychain'] = `started; said the key could only be obfuscated and asked first; kept there once agreed; job ${seen.state}`
   })
 
   it('the CLI without a keychain and without COMETAPI_KEY says how to give it a key (exit 3), and works with COMETAPI_KEY', async () => {

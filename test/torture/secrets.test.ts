@@ -102,6 +102,7 @@ describe.skipIf(skip)('secret hygiene across a whole browser session', () => {
     await page.evaluate(`window.api.invoke('jobs.create', { specs: [{ model: 'kling-v2-6', prompt: 'this one fails [fail]', seconds: 5 }] })`)
     // Images go as the app sends them: dropped (inspected by main) first, then created.
     const photos = [0, 1, 2].map((i) => join(drop, `photo-${i}.png`))
+    await page.evaluate(`window.api.invoke('files.chosen', { paths: ${JSON.stringify(photos)} })`)
     await page.evaluate(`window.api.invoke('files.inspect', { paths: ${JSON.stringify(photos)}, model: 'kling-v2-6' })`)
     await page.evaluate(`window.api.invoke('jobs.create', { specs: ${JSON.stringify(photos.map((p, i) => ({ model: 'kling-v2-6', prompt: `batch photo ${i}`, seconds: 5, images: [p] })))} })`)
     await page.click('[data-testid="nav-queue"]')

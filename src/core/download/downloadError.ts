@@ -11,6 +11,7 @@ export type DownloadErrorKind =
   | 'disk' // ENOSPC, EROFS, EACCES, EDQUOT… while writing
   | 'canceled'
   | 'verify' // the file on disk is not what the server announced
+  | 'refused' // a link downloads never follow: not http(s), a metadata or forbidden address, too many redirects
 
 export class DownloadError extends Error {
   readonly status?: number

@@ -3,9 +3,11 @@
 // say it is done. Never buffers the file; never logs or reports a query string or a header.
 import { close, fstat, fsync, openSync, read } from 'node:fs'
 import { mkdir, rm, statfs } from 'node:fs/promises'
+import type { LookupFunction } from 'node:net'
 import { dirname } from 'node:path'
 import { promisify } from 'node:util'
 import type { VideoContainer } from '../../shared/library'
+import { type DestinationGuard, destinationGuard } from './addressPolicy'
 import { DownloadError, diskError } from './downloadError'
 import { FileSink } from './fileSink'
 import { canceled, openResponse, type Response } from './httpClient'
@@ -23,6 +25,13 @@ export interface DownloadRequest {
   partialPath: string
   /** e.g. Authorization for the API's content route; never logged, dropped on a cross-origin redirect. */
   headers?: Record<string, string>
+  /**
+   * The API's base URL. Private and loopback addresses are reached only when it is on one itself
+   * (a self-hosted gateway, the tests' fake); without it, never.
+   */
+  apiBaseUrl?: string
+  /** Resolves host names (default: the system's, `dns.lookup`); tests map made-up names here. Every answer is checked. */
+  lookup?: LookupFunction
   signal?: AbortSignal
   /** Refuse larger results (default 8 GiB). */
   maxBytes?: number
@@ -69,6 +78,7 @@ interface Ctx {
   host: string
   metaPath: string
   maxBytes: number
+  guard: DestinationGuard
 }
 
 /** Errors after which the partial file is worthless (not a video, too large, longer than announced). */
@@ -77,6 +87,10 @@ const discard = new WeakSet<Error>()
 export async function downloadFile(req: DownloadRequest): Promise<DownloadResult> {
   const url = parseUrl(req.url)
   if (req.signal?.aborted) throw canceled()
+  const guard = destinationGuard(req.apiBaseUrl, req.lookup)
+  // Before the disk is touched: a link that is refused now is refused for good.
+  const refused = await guard.check(url)
+  if (refused) throw refused
   try {
     await mkdir(dirname(req.partialPath), { recursive: true })
   } catch (err) {
@@ -87,7 +101,8 @@ export async function downloadFile(req: DownloadRequest): Promise<DownloadResult
     url,
     host: url.host,
     metaPath: `${req.partialPath}.meta.json`,
-    maxBytes: req.maxBytes ?? DEFAULT_MAX_BYTES
+    maxBytes: req.maxBytes ?? DEFAULT_MAX_BYTES,
+    guard
   }
   let resume = await resumePoint(req.partialPath, ctx.metaPath, url)
   try {
@@ -125,6 +140,7 @@ async function transfer(ctx: Ctx, resume: Resume | null): Promise<DownloadResult
     connectTimeoutMs: req.connectTimeoutMs ?? 15_000,
     idleTimeoutMs: req.idleTimeoutMs ?? 60_000,
     maxRedirects: MAX_REDIRECTS,
+    guard: ctx.guard,
     signal: req.signal
   })
   const status = res.status
@@ -368,17 +384,12 @@ function safeProgress(req: DownloadRequest, received: number, total: number | nu
 }
 
 function parseUrl(raw: string): URL {
-  let url: URL
   try {
-    url = new URL(raw)
+    return new URL(raw)
   } catch {
     // Never echo the input: it may carry a signed token.
     throw new DownloadError('The download link is not a valid URL.', 'http', false)
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new DownloadError(`The download link uses ${url.protocol}, which is not supported.`, 'http', false)
-  }
-  return url
 }
 
 function httpError(status: number, host: string): DownloadError {

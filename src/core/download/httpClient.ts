@@ -9,6 +9,7 @@
 // read-until-close bodies, 1xx skipped, redirects followed by openResponse().
 import net from 'node:net'
 import tls from 'node:tls'
+import type { DestinationGuard } from './addressPolicy'
 import { ChunkedDecoder } from './chunked'
 import { DownloadError, networkError } from './downloadError'
 
@@ -32,6 +33,8 @@ export interface OpenOptions {
   /** No byte for this long while reading the body. */
   idleTimeoutMs: number
   maxRedirects: number
+  /** Judges every hop's URL, and resolves its host when connecting. */
+  guard: DestinationGuard
   signal?: AbortSignal
   readBufferBytes?: number
 }
@@ -58,21 +61,25 @@ export async function openResponse(start: URL, opts: OpenOptions): Promise<Respo
   let url = start
   let headers = { ...opts.headers }
   for (let hop = 0; ; hop++) {
+    const refused = await opts.guard.check(url)
+    if (refused) throw refused
     const res = await getOnce(url, headers, opts)
     const location = res.headers.location
     if (!REDIRECTS.has(res.status) || !location) return res
     res.close()
     if (hop >= opts.maxRedirects) {
-      throw new DownloadError(`The download link redirected more than ${opts.maxRedirects} times; try again later.`, 'http', true, { status: res.status })
+      throw new DownloadError(
+        `The download link redirected more than ${opts.maxRedirects} times; downloads follow at most ${opts.maxRedirects} redirects.`,
+        'refused',
+        false,
+        { status: res.status }
+      )
     }
     let next: URL
     try {
       next = new URL(location, url)
     } catch {
       throw new DownloadError(`${url.host} redirected the download to an invalid address.`, 'http', false, { status: res.status })
-    }
-    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-      throw new DownloadError(`${url.host} redirected the download to an unsupported ${next.protocol} link.`, 'http', false, { status: res.status })
     }
     if (next.origin !== url.origin) {
       headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !PRIVATE_HEADERS.has(k.toLowerCase())))
@@ -144,7 +151,7 @@ class Exchange implements Response {
     const host = url.hostname.replace(/^\[|\]$/g, '')
     const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80)
     if (url.protocol === 'https:') {
-      this.socket = tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'] })
+      this.socket = tls.connect({ host, port, lookup: opts.guard.lookup, servername: net.isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'] })
       this.socket.on('data', (chunk: Buffer) => {
         if (!this.onRead(chunk, true)) this.socket.pause()
       })
@@ -154,10 +161,11 @@ class Exchange implements Response {
         // Returning false pauses the socket, so the buffer is not refilled until resume().
         callback: (n: number, buf: Uint8Array): boolean => this.onRead(Buffer.from(buf.buffer, buf.byteOffset, n), false)
       }
-      this.socket = net.connect({ host, port, onread })
+      this.socket = net.connect({ host, port, onread, lookup: opts.guard.lookup })
     }
     this.socket.write(request)
-    this.socket.on('error', (err: NodeJS.ErrnoException) => this.fail(networkError(err, url.host)))
+    // A refusal from the guard's lookup arrives here as the socket's error, and stays a refusal.
+    this.socket.on('error', (err: NodeJS.ErrnoException) => this.fail(err instanceof DownloadError ? err : networkError(err, url.host)))
     this.socket.on('end', () => this.onEof())
     this.socket.on('close', () => this.onEof())
     this.socket.on('timeout', () => this.fail(stalled(url.host, opts.idleTimeoutMs)))

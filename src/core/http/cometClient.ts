@@ -6,6 +6,7 @@ import type { RequestSpec } from '../adapters/types'
 import type { Clock, Logger } from '../ports'
 import { sleep } from '../ports'
 import { msg } from '../../shared/messages'
+import { baseUrlProblem } from './baseUrl'
 import { type ActionCode, ApiError, classifyHttpFailure, classifyMalformed, classifyTransportError, redact, type ClassifyContext } from './apiError'
 import { backoffDelay, type BackoffPolicy, DEFAULT_BACKOFF } from './backoff'
 import type { BudgetClass, BudgetGrant, RequestBudget } from './requestBudget'
@@ -87,6 +88,8 @@ export class CometClient {
 
   /** A base-URL route to stream from (a video's content route), with the key: it goes to that origin only. */
   async authorizedSource(path: string): Promise<{ url: string; headers?: Record<string, string> }> {
+    const problem = baseUrlProblem(this.baseUrl)
+    if (problem) throw new ApiError({ kind: 'bad_base_url', retryable: false, message: problem })
     const key = await this.o.keys.getKey()
     return { url: this.baseUrl + path, headers: key ? { authorization: `Bearer ${key}` } : undefined }
   }
@@ -99,6 +102,9 @@ export class CometClient {
   /** Sends one request; resolves with a 2xx JSON body, throws ApiError otherwise. */
   async call(spec: RequestSpec, opts: CallOptions): Promise<CallResult> {
     const baseUrl = this.baseUrl
+    // However the base URL got there (an old setting, an override), the key never goes over plain http to another machine.
+    const problem = baseUrlProblem(baseUrl)
+    if (problem) throw new ApiError({ kind: 'bad_base_url', retryable: false, message: problem })
     const ctx: ClassifyContext = { baseUrl, path: spec.path.split('?')[0], action: opts.action, model: opts.model }
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'CometVideoStudio/0.1', ...spec.headers }
     let key: string | null = null

@@ -201,6 +201,7 @@ export class Downloads {
         ...this.hooks,
         url: src.url,
         headers: src.headers,
+        apiBaseUrl: ctx.settings.current.baseUrl,
         partialPath: this.partialPath(id),
         signal,
         onProgress: (received, total) => {
@@ -306,7 +307,7 @@ export class Downloads {
       fail(msg('download.notVideo', { detail: message, remoteId: rec.view.remoteId ?? '' }))
       return
     }
-    if (de?.kind === 'too_large') {
+    if (de?.kind === 'too_large' || de?.kind === 'refused') {
       fail(msg('download.failed', { detail: message }))
       return
     }

@@ -7,7 +7,7 @@ import { CometClient } from '../http/cometClient'
 import { RequestBudget } from '../http/requestBudget'
 import type { HttpTransport } from '../http/transport'
 import type { Clock, Logger } from '../ports'
-import { normalizeKey, type SecretStore, SecretStoreError } from './secretStore'
+import { normalizeKey, type SecretStore, SecretStoreError, type SetKeyOptions } from './secretStore'
 
 export interface KeyCheckPorts {
   baseUrl: string
@@ -48,12 +48,12 @@ function sentenceOf(err: unknown): Message {
   return msg('key.storeFailed', { detail: err instanceof Error ? err.message : String(err) })
 }
 
-function result(ok: boolean, verified: boolean, m: Message, status: KeyTestResult['status']): KeyTestResult {
-  return { ok, verified, message: m.text, code: m.code, params: m.params, status }
+function result(ok: boolean, verified: boolean, m: Message, status: KeyTestResult['status'], needsConsent: KeyTestResult['needsConsent'] = null): KeyTestResult {
+  return { ok, verified, message: m.text, code: m.code, params: m.params, status, needsConsent }
 }
 
 /** Checks a key, then stores it where the secret store keeps keys; says what happened in one sentence. */
-export async function checkAndStoreKey(raw: string, secrets: SecretStore, ports: KeyCheckPorts): Promise<KeyTestResult> {
+export async function checkAndStoreKey(raw: string, secrets: SecretStore, ports: KeyCheckPorts, opts: SetKeyOptions = {}): Promise<KeyTestResult> {
   let key: string
   try {
     key = normalizeKey(raw)
@@ -64,9 +64,9 @@ export async function checkAndStoreKey(raw: string, secrets: SecretStore, ports:
   if (check.verdict === 'rejected') return result(false, true, check.error.toMessage(), await secrets.status())
   const unchecked = check.verdict === 'unchecked' ? check.reason : ''
   try {
-    const status = await secrets.setKey(key)
+    const status = await secrets.setKey(key, opts)
     return result(true, !unchecked, msg(`key.saved.${status.storage ?? 'env'}`, { last4: status.last4 ?? '', unchecked }), status)
   } catch (err) {
-    return result(false, !unchecked, sentenceOf(err), await secrets.status())
+    return result(false, !unchecked, sentenceOf(err), await secrets.status(), err instanceof SecretStoreError ? err.needsConsent : null)
   }
 }

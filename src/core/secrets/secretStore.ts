@@ -20,7 +20,11 @@ export class SecretStoreError extends Error {
   /** The sentence as a code and parameters, where it has one (for translation). */
   readonly sentence: Message | null
 
-  constructor(message: string | Message) {
+  constructor(
+    message: string | Message,
+    /** The key was not stored because the person must agree first. */
+    readonly needsConsent: 'obfuscated' | null = null
+  ) {
     super(typeof message === 'string' ? message : message.text)
     this.name = 'SecretStoreError'
     this.sentence = typeof message === 'string' ? null : message
@@ -29,7 +33,16 @@ export class SecretStoreError extends Error {
 
 const KEPT_INSTEAD: Record<SecretBackend['kind'], string> = {
   keychain: 'The key is kept in the OS keychain instead.',
-  'encrypted-file': 'The key is kept in an encrypted file in the app’s data folder instead.'
+  'encrypted-file': 'The key is kept in an encrypted file in the app’s data folder instead.',
+  'obfuscated-file': 'The key can only be kept in a file in the app’s data folder that is obfuscated, not encrypted: anyone who can read your files can read it.',
+  session: 'The key is kept for this session only.'
+}
+
+export interface SetKeyOptions {
+  /** The person agreed to a file that is only obfuscated. */
+  allowObfuscated?: boolean
+  /** Keep the key in this process's memory only (asked again next time). */
+  sessionOnly?: boolean
 }
 
 export const KEYTAR_SERVICE = 'comet-video-studio'
@@ -130,7 +143,9 @@ export class SecretStore {
       }
       // Say where the key is kept instead, so nobody wonders where it went.
       const skipped = this.opts.backends.indexOf(first) > 0 ? problems[0] : undefined
-      return { backend: first, usable, problem: skipped ? `${skipped} ${KEPT_INSTEAD[first.kind]}` : null }
+      // A file that is only obfuscated is said so however it came to be the one left.
+      const warn = skipped || first.kind === 'obfuscated-file'
+      return { backend: first, usable, problem: warn ? [skipped, KEPT_INSTEAD[first.kind]].filter(Boolean).join(' ') : null }
     })()
     return this.backendChoice
   }
@@ -161,12 +176,18 @@ export class SecretStore {
     return null
   }
 
-  async setKey(raw: string): Promise<KeyStatus> {
+  async setKey(raw: string, opts: SetKeyOptions = {}): Promise<KeyStatus> {
     const key = normalizeKey(raw)
+    if (opts.sessionOnly) {
+      if (!this.opts.envKey?.trim()) this.cached = { key, source: 'session' }
+      return this.status()
+    }
     const choice = await this.chooseBackend()
     if (!choice.backend) throw new SecretStoreError(choice.problem ?? 'No place to store the key is available; set COMETAPI_KEY instead.')
     const failures: string[] = []
     for (const b of choice.usable) {
+      // Never put the key in a file that only pretends to protect it without asking.
+      if (b.kind === 'obfuscated-file' && !opts.allowObfuscated) throw new SecretStoreError(msg('key.obfuscatedAsk'), 'obfuscated')
       try {
         await b.set(key)
       } catch (err) {

@@ -1,6 +1,9 @@
 // Channel names alone, without the schemas: the sandboxed preload needs only these, and bundling
 // zod into it would be dead weight. contract.ts checks at compile time that the lists match.
 
+/** Sent by the preload itself from trusted events; the page's window.api cannot call it. */
+export const PRELOAD_ONLY_CHANNELS: readonly string[] = ['files.chosen']
+
 export const INVOKE_CHANNEL_NAMES = [
   'app.info',
   'key.status',
@@ -24,6 +27,7 @@ export const INVOKE_CHANNEL_NAMES = [
   'jobs.open',
   'jobs.showInFolder',
   'files.inspect',
+  'files.chosen',
   'files.saveFixedImage',
   'library.list',
   'library.get',

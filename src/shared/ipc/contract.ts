@@ -122,6 +122,7 @@ export const invokeChannels = {
   'jobs.open': { req: s.idSchema, res: reply<boolean>() },
   'jobs.showInFolder': { req: s.idSchema, res: reply<boolean>() },
   'files.inspect': { req: s.inspectFilesSchema, res: reply<InspectReply>() },
+  'files.chosen': { req: s.chosenFilesSchema, res: reply<boolean>() },
   'files.saveFixedImage': { req: s.saveFixedImageSchema, res: reply<ImageCard>() },
   'library.list': { req: s.libraryListSchema, res: reply<LibraryPage>() },
   'library.get': { req: s.idSchema, res: reply<LibraryItem | null>() },

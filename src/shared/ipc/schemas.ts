@@ -60,7 +60,8 @@ export const decideManySchema = z
   .refine((r) => (r.batchId === undefined) !== (r.ids === undefined), 'give a batchId or ids, not both')
 export const contactSchema = z.object({ id, choice: z.enum(['check', 'dismiss']) }).strict()
 
-export const keySetSchema = z.object({ key: text(1000).min(1) }).strict()
+/** `store`: the person's answer when the only place left only obfuscates the key. */
+export const keySetSchema = z.object({ key: text(1000).min(1), store: z.enum(['anyway', 'session']).optional() }).strict()
 
 export const catalogListSchema = z.object({ refresh: z.boolean().optional() }).strict()
 
@@ -86,7 +87,10 @@ export const posterSchema = z
   .object({ id, bytes: z.instanceof(Uint8Array).refine((b) => b.byteLength > 0 && b.byteLength <= 2 * 1024 * 1024, 'poster must be 1 B–2 MiB') })
   .strict()
 
-export const inspectFilesSchema = z.object({ paths: z.array(pathSchema).min(1).max(10_000), model: text(200).optional() }).strict()
+/** `fromJob`: the paths are that job's own source images (main checks them against the job). */
+export const inspectFilesSchema = z.object({ paths: z.array(pathSchema).min(1).max(10_000), model: text(200).optional(), fromJob: id.optional() }).strict()
+/** Paths of a real drop or file pick, recorded by the preload (the page cannot send this). */
+export const chosenFilesSchema = z.object({ paths: z.array(pathSchema).min(1).max(10_000) }).strict()
 
 export const saveFixedImageSchema = z
   .object({
@@ -110,7 +114,9 @@ export const settingsUpdateSchema = z
     language: z.enum(['system', 'en', 'zh-CN']).optional(),
     notifications: z.boolean().optional(),
     favoriteModels: z.array(text(200)).max(500).optional(),
-    lastModel: text(200).nullable().optional()
+    lastModel: text(200).nullable().optional(),
+    /** The origin the person confirmed the key may be sent to (required when baseUrl changes origin). */
+    confirmOrigin: text(500).optional()
   })
   .strict()
 

@@ -55,6 +55,13 @@
     })
   }
   connect()
+  // Stands in for the preload's record of chosen files: the tests' drops are synthetic events.
+  const recordChosen = (files) => {
+    const paths = Array.from(files || [], (f) => `${cfg.dropRoot}${cfg.sep}${f.webkitRelativePath || f.name}`)
+    if (paths.length) void window.api.invoke('files.chosen', { paths })
+  }
+  window.addEventListener('drop', (e) => recordChosen(e.dataTransfer && e.dataTransfer.files), true)
+  window.addEventListener('change', (e) => e.target instanceof HTMLInputElement && e.target.type === 'file' && recordChosen(e.target.files), true)
   window.api = {
     async invoke(channel, request) {
       await ready

@@ -1,9 +1,10 @@
 // The browser test host: runs the real Studio services (engine, handlers, media) in Node, serves the
 // built renderer, and implements the preload API over a local WebSocket — so Debian's Chromium can
 // drive the real app without the Electron binary.
+import { standInFileBackend } from '../../helpers/safeStorage'
 import { randomBytes } from 'node:crypto'
 import { createReadStream, existsSync, readFileSync } from 'node:fs'
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, rename } from 'node:fs/promises'
 import http from 'node:http'
 import { dirname, extname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -32,6 +33,8 @@ export interface HostOptions {
   envKey?: string | null
   /** Use the real OS keychain under this service name (else an encrypted-file stand-in in dataDir). */
   keychainService?: string
+  /** Which safeStorage backend the key file stands in for ('basic_text': Linux without a keyring, obfuscation only). */
+  safeStorageBackend?: 'basic_text' | 'gnome_libsecret'
   priorSeconds?: number
   systemLocale?: string
   logger?: Logger
@@ -51,20 +54,6 @@ export interface Host {
   close(): Promise<void>
 }
 
-/** Stands in for Electron's safeStorage file in the host (plain file, test data only). */
-function fileBackend(file: string): SecretBackend {
-  return {
-    kind: 'encrypted-file',
-    get: async () => (existsSync(file) ? (await readFile(file, 'utf8')) || null : null),
-    set: async (v) => {
-      await writeFile(`${file}.tmp`, v, { mode: 0o600 })
-      await rename(`${file}.tmp`, file)
-    },
-    clear: async () => rm(file, { force: true }),
-    check: async () => null
-  }
-}
-
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -82,7 +71,7 @@ export async function startHost(o: HostOptions): Promise<Host> {
   const record: HostRecord = { opened: [], shown: [], external: [], notifications: [] }
   const backends: SecretBackend[] = []
   if (o.keychainService) backends.push(keytarBackend(o.keychainService))
-  backends.push(fileBackend(join(o.dataDir, 'cometapi-key.test')))
+  backends.push(standInFileBackend(join(o.dataDir, 'cometapi-key.test'), o.safeStorageBackend))
   const secrets = new SecretStore({ envKey: o.envKey ?? null, backends })
   const trashDir = join(o.dataDir, 'trash')
   const studio = new Studio({

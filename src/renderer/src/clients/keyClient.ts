@@ -6,6 +6,6 @@ const quiet = { quiet: true }
 export const keyClient = {
   status: () => invoke('key.status', {}, quiet),
   /** Tests the key against the API, then stores it; throws quietly so the form shows why. */
-  set: (key: string) => invoke('key.set', { key }, quiet),
+  set: (key: string, store?: 'anyway' | 'session') => invoke('key.set', store ? { key, store } : { key }, quiet),
   clear: () => attempt('key.clear', {})
 }

@@ -21,12 +21,13 @@ export function pathsOf(files: Iterable<File>): string[] {
 const CHUNK = 2000
 
 /** files.inspect in chunks so 10,000 files do not make one giant reply. */
-export async function inspectPaths(paths: string[], model: string | null): Promise<InspectReply | null> {
+/** `fromJob`: the paths are that job's own source images (main accepts them without a new drop). */
+export async function inspectPaths(paths: string[], model: string | null, fromJob?: string): Promise<InspectReply | null> {
   if (paths.length === 0) return null
   const total: InspectReply = { cards: [], rejected: [], scanned: { folders: 0, files: 0 } }
   try {
     for (let i = 0; i < paths.length; i += CHUNK) {
-      const req = model ? { paths: paths.slice(i, i + CHUNK), model } : { paths: paths.slice(i, i + CHUNK) }
+      const req = { paths: paths.slice(i, i + CHUNK), ...(model ? { model } : {}), ...(fromJob ? { fromJob } : {}) }
       const reply = await filesClient.inspect(req)
       total.cards.push(...reply.cards)
       total.rejected.push(...reply.rejected)

@@ -12,8 +12,16 @@ import './keyForm.css'
 
 export const KEY_CONSOLE_URL = 'https://www.cometapi.com/console/token'
 
+const STORAGE_LABELS: Record<KeyStorage, MessageKey> = {
+  keychain: 'key.storage.keychain',
+  'encrypted-file': 'key.storage.encrypted',
+  'obfuscated-file': 'key.storage.obfuscated',
+  session: 'key.storage.session',
+  env: 'key.storage.env'
+}
+
 export function storageLabel(storage: KeyStorage | null): MessageKey {
-  return storage === 'keychain' ? 'key.storage.keychain' : storage === 'encrypted-file' ? 'key.storage.encrypted' : storage === 'env' ? 'key.storage.env' : 'key.storage.none'
+  return storage ? STORAGE_LABELS[storage] : 'key.storage.none'
 }
 
 export function openKeyConsole(): void {
@@ -27,19 +35,25 @@ export function KeyForm({ onSaved, autoFocus }: { onSaved: (status: KeyStatus, v
   const [show, setShow] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  // The only place left would merely obfuscate the key: the person chooses before anything is stored.
+  const [consent, setConsent] = useState<string | null>(null)
+  const [envHint, setEnvHint] = useState(false)
   const inputId = useId()
   const errorId = useId()
 
-  const save = async (): Promise<void> => {
+  const save = async (store?: 'anyway' | 'session'): Promise<void> => {
     if (key === '' || busy) return
     setBusy(true)
     setError(null)
+    setConsent(null)
     try {
-      const result = await keyClient.set(key)
+      const result = await keyClient.set(key, store)
       useApp.setState({ key: result.status })
       if (result.ok) {
         setKey('')
         onSaved(result.status, result.verified)
+      } else if (result.needsConsent) {
+        setConsent(engineText(useLang.getState().lang, result.message, result.code, result.params))
       } else {
         setError(engineText(useLang.getState().lang, result.message, result.code, result.params))
       }
@@ -89,6 +103,23 @@ export function KeyForm({ onSaved, autoFocus }: { onSaved: (status: KeyStatus, v
           {busy ? t('key.testing') : t('key.save')}
         </Button>
       </div>
+      {consent ? (
+        <div className="key-consent" role="alertdialog" aria-label={t('key.consentTitle')} data-testid="key-consent">
+          <p className="hint-warn">{consent}</p>
+          <div className="key-consent-actions">
+            <Button size="sm" onClick={() => void save('anyway')} data-testid="key-store-anyway">
+              {t('key.storeAnyway')}
+            </Button>
+            <Button size="sm" variant="primary" onClick={() => void save('session')} data-testid="key-session-only">
+              {t('key.sessionOnly')}
+            </Button>
+            <Button size="sm" variant="ghost" onClick={() => setEnvHint(true)} data-testid="key-use-env">
+              {t('key.useEnv')}
+            </Button>
+          </div>
+          {envHint ? <p className="hint" data-testid="key-env-hint">{t('key.useEnvHint')}</p> : null}
+        </div>
+      ) : null}
       {error ? (
         <p className="field-error key-error" id={errorId} role="alert" data-testid="key-error">
           <Icon name="alert" size={13} />
@@ -97,7 +128,11 @@ export function KeyForm({ onSaved, autoFocus }: { onSaved: (status: KeyStatus, v
       ) : null}
       <p className="hint">
         {status?.storage ? t('key.willStore', { where: t(storageLabel(status.storage)) }) : t('key.willTest')}
-        {status?.problem ? <span className="hint-warn" data-testid="key-storage-problem"> {status.problem}</span> : null}
+        {consent ? null : status?.storage === 'obfuscated-file' ? (
+          <span className="hint-warn" data-testid="key-storage-problem"> {t('key.obfuscatedNote')}</span>
+        ) : status?.problem ? (
+          <span className="hint-warn" data-testid="key-storage-problem"> {status.problem}</span>
+        ) : null}
       </p>
     </form>
   )

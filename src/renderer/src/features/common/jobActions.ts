@@ -113,7 +113,7 @@ export async function duplicateIntoCompose(job: JobView): Promise<void> {
   navigate({ name: 'compose' })
   const paths = job.spec.images ?? []
   if (paths.length === 0) return
-  const reply = await inspectPaths(paths, job.model)
+  const reply = await inspectPaths(paths, job.model, job.id)
   if (reply && reply.cards.length > 0) {
     useCompose.getState().update({ mode: 'image-to-video' })
     useCompose.getState().setImages(reply.cards)

@@ -7,7 +7,7 @@ import { Button } from '../../components/Button'
 import { Loading, ProgressBar } from '../../components/Feedback'
 import { Icon } from '../../components/Icon'
 import { ScreenHeader } from '../../components/ScreenHeader'
-import { engineText, useLang, useT, type MessageKey } from '../../i18n'
+import { engineText, t, useLang, useT, type MessageKey } from '../../i18n'
 import { DEFAULT_ENGINE_SETTINGS, SETTINGS_LIMITS } from '../../shared'
 import type { LanguageSetting, Settings, ThemeSetting } from '../../shared'
 import { useApp } from '../../store/app'
@@ -16,7 +16,7 @@ import { toastError, toastSuccess } from '../../store/toasts'
 import { KeyForm, openKeyConsole, storageLabel } from '../common/KeyForm'
 import './settings.css'
 
-type Patch = Partial<Pick<Settings, 'baseUrl' | 'maxConcurrentCreates' | 'maxConcurrentCreatesPerProvider' | 'maxConcurrentDownloads' | 'maxConcurrentDownloadsPerProvider' | 'requestsPerSecond' | 'theme' | 'language' | 'notifications'>>
+type Patch = { confirmOrigin?: string } & Partial<Pick<Settings, 'baseUrl' | 'maxConcurrentCreates' | 'maxConcurrentCreatesPerProvider' | 'maxConcurrentDownloads' | 'maxConcurrentDownloadsPerProvider' | 'requestsPerSecond' | 'theme' | 'language' | 'notifications'>>
 
 async function update(patch: Patch): Promise<boolean> {
   const s = await settingsClient.update(patch)
@@ -90,7 +90,10 @@ function KeySection(): ReactElement {
         <div>
           <p className="key-status-main">{key?.set ? t('settings.keySet', { last4: key.last4 ?? '????', where }) : t('settings.keyNone')}</p>
           {key?.source === 'env' ? <p className="hint">{t('settings.keyEnv')}</p> : null}
-          {key?.problem ? <p className="hint hint-warn">{key.problem}</p> : null}
+          {key?.source === 'obfuscated-file' ? <p className="hint hint-warn" data-testid="key-obfuscated">{t('settings.keyObfuscated')}</p> : null}
+          {key?.source === 'session' ? <p className="hint hint-warn" data-testid="key-session">{t('settings.keySession')}</p> : null}
+          {/* The obfuscated and session-only notes above already say what the store's problem would. */}
+          {key?.problem && key.source !== 'obfuscated-file' && key.source !== 'session' ? <p className="hint hint-warn">{key.problem}</p> : null}
         </div>
         <div className="key-actions">
           <Button size="sm" icon="key" onClick={() => setReplacing((r) => !r)} data-testid="key-replace">
@@ -230,6 +233,32 @@ function NumberSetting({ field, label, hint, value, step }: { field: NumberKey; 
   )
 }
 
+/** The scheme, host and port the key would be sent to (what main compares). */
+function originOf(url: string): string | null {
+  try {
+    return new URL(/^https?:\/\//i.test(url) ? url : `https://${url}`).origin
+  } catch {
+    return null
+  }
+}
+
+/** A new origin gets the key only after the person confirms, naming the host. */
+async function changeBaseUrl(next: string, current: string): Promise<boolean> {
+  const origin = originOf(next)
+  if (origin && origin !== originOf(current)) {
+    const host = new URL(origin).host
+    const ok = await confirmDialog({
+      title: t('settings.baseUrlConfirmTitle', { host }),
+      body: t('settings.baseUrlConfirmBody', { host }),
+      confirmLabel: t('settings.baseUrlConfirm'),
+      testId: 'baseurl-confirm'
+    })
+    if (!ok) return false
+    return update({ baseUrl: next, confirmOrigin: origin })
+  }
+  return update({ baseUrl: next })
+}
+
 function BaseUrlSetting({ value }: { value: string }): ReactElement {
   const t = useT()
   const id = useId()
@@ -243,14 +272,14 @@ function BaseUrlSetting({ value }: { value: string }): ReactElement {
         className="inline-form"
         onSubmit={(e) => {
           e.preventDefault()
-          if (valid && text.trim() !== value) void update({ baseUrl: text.trim() }).then((ok) => ok && toastSuccess(t('settings.saved')))
+          if (valid && text.trim() !== value) void changeBaseUrl(text.trim(), value).then((ok) => ok && toastSuccess(t('settings.saved')))
         }}
       >
         <input id={id} className={`input mono ${valid ? '' : 'is-invalid'}`} value={text} spellCheck={false} onChange={(e) => setText(e.target.value)} data-testid="setting-baseUrl" />
         <Button type="submit" size="sm" variant="primary" disabled={!valid || text.trim() === value}>
           {t('common.save')}
         </Button>
-        <Button size="sm" variant="ghost" disabled={value === def} onClick={() => void update({ baseUrl: def })} data-testid="baseurl-reset">
+        <Button size="sm" variant="ghost" disabled={value === def} onClick={() => void changeBaseUrl(def, value).then((ok) => ok && toastSuccess(t('settings.saved')))} data-testid="baseurl-reset">
           {t('settings.reset')}
         </Button>
       </form>
