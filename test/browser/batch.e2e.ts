@@ -22,6 +22,18 @@ function makeImages(dir: string, n: number, prefix = 'photo'): string[] {
   })
 }
 
+/** `n` landscape 1280×720 and `n` portrait 720×1280 PNGs, interleaved, all distinct. */
+function makeMixed(dir: string, n: number, prefix: string): string[] {
+  mkdirSync(dir, { recursive: true })
+  return Array.from({ length: n }, (_, i) => {
+    const wide = `${prefix}-wide-${i + 1}.png`
+    const tall = `${prefix}-tall-${i + 1}.png`
+    writeFileSync(join(dir, wide), solidPng(1280, 720, [(i * 40 + 10) % 256, 90, (i * 70) % 256]))
+    writeFileSync(join(dir, tall), solidPng(720, 1280, [(i * 40 + 20) % 256, 160, (i * 70 + 5) % 256]))
+    return [wide, tall]
+  }).flat()
+}
+
 async function enterKey(page: Page): Promise<void> {
   await page.waitForSelector('[data-testid="first-run"], [data-testid="compose-screen"]')
   if (await page.locator('[data-testid="first-run"]').count()) {
@@ -31,13 +43,39 @@ async function enterKey(page: Page): Promise<void> {
   }
 }
 
-async function makeBatch(page: Page, names: string[], model: string, prompt: string): Promise<void> {
+/** Drops `names` on the Batch screen and waits for all their cards. */
+async function dropIntoBatch(page: Page, names: string[]): Promise<void> {
   await page.click('[data-testid="nav-batch"]')
   await dropFiles(page, names)
-  await expect.poll(() => page.locator('[data-testid="batch-card"]').count(), { timeout: 15_000 }).toBeGreaterThan(0)
+  await expect.poll(() => page.locator('[data-testid="batch-card"]').count(), { timeout: 15_000 }).toBe(names.length)
+}
+
+async function chooseBatchModel(page: Page, model: string): Promise<void> {
   await page.click('[data-testid="batch-model-picker"]')
   await page.fill('[data-testid="model-search"]', model)
   await page.click(`[data-testid="model-option-${model}"]`)
+}
+
+/** A Sora batch of `pairs` landscape + portrait images with one shared prompt. */
+async function startSoraBatch(page: Page, dir: string, prefix: string, pairs: number, prompt: string): Promise<void> {
+  await dropIntoBatch(page, makeMixed(dir, pairs, prefix))
+  await chooseBatchModel(page, 'sora-2')
+  await page.fill('[data-testid="batch-shared-prompt"]', prompt)
+}
+
+/** Opens the confirm dialog, checks the sizes it lists, confirms, and returns the sizes the fake was sent. */
+async function confirmSizes(page: Page, fake: FakeCometApi, prompt: string, listed: string, count: number): Promise<string[]> {
+  await page.click('[data-testid="batch-create"]')
+  await page.waitForSelector('[data-testid="batch-confirm"]')
+  expect(await page.textContent('[data-testid="batch-confirm-sizes"]')).toBe(listed)
+  await page.click('[data-testid="batch-confirm"]')
+  await expect.poll(() => fake.taskIdsByPrompt(prompt).length, { timeout: 15_000 }).toBe(count)
+  return [...fake.tasks.values()].filter((t) => t.prompt === prompt).map((t) => String(t.params.size)).sort()
+}
+
+async function makeBatch(page: Page, names: string[], model: string, prompt: string): Promise<void> {
+  await dropIntoBatch(page, names)
+  await chooseBatchModel(page, model)
   await page.fill('[data-testid="batch-shared-prompt"]', prompt)
   await expect.poll(() => page.textContent('[data-testid="batch-summary"]')).toContain(String(names.length))
   await shot(page, `batch-${model}`)
@@ -88,6 +126,90 @@ describe.skipIf(skip)('batch drag-and-drop', () => {
     await shot(page, 'batch-library')
   })
 
+  it('sends a Sora batch of landscape and portrait images in one go, each at the size of its own orientation', async () => {
+    const prompt = 'Mixed orientations, one go'
+    await startSoraBatch(page, drop, 'mixed', 4, prompt)
+    await expect.poll(() => page.locator('[data-testid="batch-card"][data-status="ready"]').count(), { timeout: 10_000 }).toBe(8)
+    expect(await page.locator('[data-testid="batch-size"] [aria-checked="true"]').textContent()).toBe('Match each image')
+    await shot(page, 'batch-sora-mixed')
+    expect(await page.textContent('[data-testid="batch-total"]')).toBe('$2.56')
+    const sizes = await confirmSizes(page, fake, prompt, 'Sizes: 4 × 1280×720, 4 × 720×1280', 8)
+    expect(sizes).toEqual(['1280x720', '1280x720', '1280x720', '1280x720', '720x1280', '720x1280', '720x1280', '720x1280'])
+    expect(await page.locator('[data-testid="batch-card"]').count()).toBe(0)
+  })
+
+  it('with one Size for all, crops the other orientation to it (all at once, or one card at the position chosen in its preview) and sends all 8', async () => {
+    const prompt = 'Everything landscape'
+    await startSoraBatch(page, drop, 'onesize', 4, prompt)
+    await page.click('[data-testid="batch-size"] [data-value="1280x720"]')
+    await expect.poll(() => page.locator('[data-testid="batch-card"][data-status="problem"]').count()).toBe(4)
+    // Each card that needs it has a fix to the chosen Size; its preview shows the frame kept.
+    const first = page.locator('[data-testid="batch-card"][data-status="problem"]').first()
+    expect(await first.locator('[data-testid="batch-fix"]').textContent()).toBe('Resize/crop to 1280×720')
+    await first.locator('[data-testid="batch-fix"]').click()
+    await page.waitForSelector('[data-testid="batch-fix-dialog"]')
+    await page.click('[data-testid="batch-fix-position"] [data-value="start"]')
+    expect(await page.textContent('[data-testid="batch-fix-position"] [aria-checked="true"]')).toBe('Top')
+    const frame = await page.locator('[data-testid="batch-fix-frame"]').evaluate((el) => ({ top: (el as HTMLElement).style.top, height: (el as HTMLElement).style.height }))
+    expect(frame.top).toBe('0%')
+    expect(parseFloat(frame.height)).toBeCloseTo(31.6, 0)
+    await page.waitForTimeout(300) // the frame glides to its new place
+    await shot(page, 'batch-fix-preview')
+    await page.click('[data-testid="batch-fix-apply"]')
+    await expect.poll(() => page.locator('[data-testid="batch-card"][data-status="problem"]').count(), { timeout: 10_000 }).toBe(3)
+    // The rest in one go.
+    await page.click('[data-testid="batch-fix-all"]')
+    await expect.poll(() => page.locator('[data-testid="batch-card"][data-status="ready"]').count(), { timeout: 20_000 }).toBe(8)
+    expect(new Set(await confirmSizes(page, fake, prompt, 'Sizes: 8 × 1280×720', 8))).toEqual(new Set(['1280x720']))
+  })
+
+  it('a create the engine refuses says so, sends nothing and marks the card, instead of closing in silence', async () => {
+    await startSoraBatch(page, drop, 'refused', 1, 'Refused at create')
+    await page.click('[data-testid="batch-size"] >> text=Match each image')
+    await expect.poll(() => page.locator('[data-testid="batch-card"][data-status="ready"]').count()).toBe(2)
+    // The tall image is replaced behind the app's back by a wide one: only the engine can see it.
+    writeFileSync(join(drop, 'refused-tall-1.png'), solidPng(1280, 720, [5, 6, 7]))
+    await page.click('[data-testid="batch-create"]')
+    await page.click('[data-testid="batch-confirm"]')
+    const toast = page.locator('[data-testid="toast-error"]', { hasText: 'Nothing was sent' })
+    await toast.waitFor({ state: 'visible', timeout: 10_000 })
+    expect(await toast.textContent()).toMatch(/Nothing was sent: 1 image needs a fix first/)
+    expect(fake.taskIdsByPrompt('Refused at create')).toHaveLength(0)
+    const refused = page.locator('[data-testid="batch-card"][data-status="problem"]')
+    await expect.poll(() => refused.count()).toBe(1)
+    await page.waitForTimeout(400) // the toast fades in
+    await shot(page, 'batch-refused')
+    await page.click('[data-testid="batch-clear"]')
+  })
+
+  it('says the same in 简体中文 (dark): the per-image size, the crop preview and its positions', async () => {
+    const useSettings = async (patch: { language: 'en' | 'zh-CN'; theme: 'light' | 'dark' }): Promise<void> => {
+      await host.studio.engine.updateSettings(patch)
+      host.studio.push('settings.changed', host.studio.engine.settings)
+      await page.reload()
+      await page.waitForSelector('[data-testid="nav-batch"]')
+    }
+    await useSettings({ language: 'zh-CN', theme: 'dark' })
+    try {
+      await startSoraBatch(page, drop, 'zh', 2, '海边的日落')
+      await page.click('[data-testid="batch-size"] >> text=按每张图片')
+      await expect.poll(() => page.locator('[data-testid="batch-card"][data-status="ready"]').count()).toBe(4)
+      await shot(page, 'batch-sora-mixed-zh-dark')
+      await page.click('[data-testid="batch-size"] [data-value="720x1280"]')
+      await expect.poll(() => page.locator('[data-testid="batch-card"][data-status="problem"]').count()).toBe(2)
+      expect(await page.textContent('[data-testid="batch-fix-all"]')).toBe('全部缩放裁剪（2 张）')
+      await page.locator('[data-testid="batch-fix"]').first().click()
+      await page.waitForSelector('[data-testid="batch-fix-dialog"]')
+      expect(await page.textContent('[data-testid="batch-fix-position"]')).toBe('左侧居中右侧')
+      await page.waitForTimeout(300)
+      await shot(page, 'batch-fix-preview-zh-dark')
+      await page.keyboard.press('Escape')
+      await page.click('[data-testid="batch-clear"]')
+    } finally {
+      await useSettings({ language: 'en', theme: 'light' })
+    }
+  })
+
   it('notices the same image dropped twice and lists files it cannot use, with the reason', async () => {
     const [first] = makeImages(drop, 1, 'again')
     writeFileSync(join(drop, 'again-copy.png'), solidPng(640, 360, [0, 0, 17]))
@@ -128,7 +250,8 @@ describe.skipIf(skip)('batch drag-and-drop', () => {
     await page.waitForSelector('[data-testid="retry-dialog"]')
     expect(await page.textContent('[data-testid="retry-dialog"]')).toMatch(/new paid job.*billed again: about \$0\.32/s)
     await page.click('[data-testid="confirm-ok"]')
-    await expect.poll(() => countRows(page, 'completed'), { timeout: 30_000 }).toBe(13)
+    // The queue is virtualized and holds the earlier tests' jobs too: look for this prompt's row.
+    await expect.poll(() => page.locator('[data-testid="queue-row"][data-state="completed"]', { hasText: 'A glass of water on a windowsill' }).count(), { timeout: 30_000 }).toBe(1)
     expect(fake.creates().filter((e) => e.prompt === 'A glass of water on a windowsill')).toHaveLength(2)
   })
 })

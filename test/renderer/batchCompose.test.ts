@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { ImageCard } from '../../src/shared/ipc/contract'
 import type { CatalogModel } from '../../src/shared/modelTypes'
 import { rulesForModel } from '../../src/shared/modelRules'
-import { batchCounts, cardStatus, markDuplicates, mergeCards, planBatch, replaceCard, type BatchData } from '../../src/renderer/src/store/batchModel'
+import { batchCounts, cardStatus, checkCard, fixableCards, markDuplicates, mergeCards, planBatch, replaceCard, sizePerImage, sizesOf, type BatchData } from '../../src/renderer/src/store/batchModel'
 import { adaptDraftToModel, draftErrors, draftFromSpec, emptyDraft, finalSpec, specFromDraft, visibleErrors } from '../../src/renderer/src/store/composeModel'
 
 function model(id: string, family: CatalogModel['family'], pricing: Partial<CatalogModel['pricing']>): CatalogModel {
@@ -50,6 +50,47 @@ describe('batch cards', () => {
     const out = replaceCard({ cards: [card('/a', 'h1', { fix: { width: 1280, height: 720 } })], prompts: { '/a': 'mine' } }, '/a', card('/a-fixed', 'h9'))
     expect(out.cards.map((c) => c.path)).toEqual(['/a-fixed'])
     expect(out.prompts).toEqual({ '/a-fixed': 'mine' })
+  })
+})
+
+describe('a mixed-orientation batch on a model whose image must match the size (Sora)', () => {
+  const landscape = (i: number): ImageCard => card(`/l${i}`, `hl${i}`, { info: { path: `/l${i}`, type: 'png', bytes: 5000, width: 1280, height: 720 } })
+  const portrait = (i: number): ImageCard => card(`/p${i}`, `hp${i}`, { info: { path: `/p${i}`, type: 'png', bytes: 5000, width: 720, height: 1280 } })
+  const mixed = [0, 1, 2, 3].flatMap((i) => [landscape(i), portrait(i)])
+
+  it('by default sends each image at the size of its own orientation: all 8 ready, none to fix', () => {
+    expect(sizePerImage(sora)).toBe(true)
+    expect(sizePerImage(kling)).toBe(false)
+    const d = data(mixed)
+    expect(batchCounts(d, sora)).toEqual({ ready: 8, duplicate: 0, problem: 0 })
+    const plan = planBatch(d, sora)
+    expect(plan.specs).toHaveLength(8)
+    expect(plan.specs.map((s) => [s.images?.[0], s.size])).toEqual(mixed.map((c) => [c.path, c.path.startsWith('/l') ? '1280x720' : '720x1280']))
+    expect(sizesOf(plan)).toEqual([
+      { size: '1280x720', count: 4 },
+      { size: '720x1280', count: 4 }
+    ])
+    expect(plan.total).toBe(2.56)
+  })
+
+  it('with one Size chosen, the other orientation needs a fix that crops to that Size, and the fix follows the Size', () => {
+    const d = data(mixed, { settings: { seconds: null, size: '1280x720', aspectRatio: '', resolution: '' } })
+    expect(batchCounts(d, sora)).toEqual({ ready: 4, duplicate: 0, problem: 4 })
+    const check = checkCard(portrait(0), d, sora)
+    expect(check.problems.map((p) => p.code)).toEqual(['image.sizeMismatch'])
+    expect(check.fix).toEqual({ width: 1280, height: 720 })
+    expect(fixableCards(d, sora).map((f) => [f.card.path, f.fix])).toEqual([0, 1, 2, 3].map((i) => [`/p${i}`, { width: 1280, height: 720 }]))
+    // Changing the Size moves the problem to the other cards, each with a fix to the new Size.
+    const other = { ...d, settings: { ...d.settings, size: '720x1280' } }
+    expect(checkCard(portrait(0), other, sora).problems).toEqual([])
+    expect(checkCard(landscape(0), other, sora).fix).toEqual({ width: 720, height: 1280 })
+  })
+
+  it('a card the engine refused on create keeps a fix button, whatever main said when it was dropped', () => {
+    const refused = { '/p0': [{ field: 'images[0]', code: 'image.sizeMismatch', message: 'size' }] }
+    const d = data([portrait(0)], { settings: { seconds: null, size: '1280x720', aspectRatio: '', resolution: '' }, createErrors: refused })
+    expect(checkCard(d.cards[0], d, sora)).toEqual({ problems: [expect.objectContaining({ code: 'image.sizeMismatch' })], fix: { width: 1280, height: 720 } })
+    expect(cardStatus(d.cards[0], d, sora)).toBe('problem')
   })
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { centerCrop, fixedMime, posterSize, posterTime } from '../../src/renderer/src/lib/crop'
+import { centerCrop, cropAxis, cropRect, fixedMime, posterSize, posterTime } from '../../src/renderer/src/lib/crop'
 
 describe('center crop', () => {
   it('trims the sides of a too-wide image', () => {
@@ -46,5 +46,21 @@ describe('poster helpers', () => {
   it('fixed copies stay JPEG for photos, PNG otherwise', () => {
     expect(fixedMime('jpeg')).toBe('image/jpeg')
     expect(fixedMime('webp')).toBe('image/png')
+  })
+})
+
+describe('crop position', () => {
+  it('keeps the top, centre or bottom of a portrait image cropped to landscape', () => {
+    expect(cropRect(720, 1280, 1280, 720, 'start')).toEqual({ sx: 0, sy: 0, sw: 720, sh: 405 })
+    expect(cropRect(720, 1280, 1280, 720, 'center')).toEqual(centerCrop(720, 1280, 1280, 720))
+    expect(cropRect(720, 1280, 1280, 720, 'end')).toEqual({ sx: 0, sy: 875, sw: 720, sh: 405 })
+    expect(cropAxis(720, 1280, 1280, 720)).toBe('y')
+  })
+
+  it('keeps the left or right of a landscape image cropped to portrait, and trims nothing for the same shape', () => {
+    expect(cropRect(1280, 720, 720, 1280, 'start')).toEqual({ sx: 0, sy: 0, sw: 405, sh: 720 })
+    expect(cropRect(1280, 720, 720, 1280, 'end')).toEqual({ sx: 875, sy: 0, sw: 405, sh: 720 })
+    expect(cropAxis(1280, 720, 720, 1280)).toBe('x')
+    expect(cropAxis(640, 360, 1280, 720)).toBeNull()
   })
 })

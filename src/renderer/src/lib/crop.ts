@@ -1,5 +1,5 @@
-// Center-crop math for "Resize/crop to W×H": the largest region of the source with the target's
-// shape, centred, then scaled to exactly the target size.
+// Crop math for "Resize/crop to W×H": the largest region of the source with the target's shape,
+// centred or pushed to one side, then scaled to exactly the target size.
 export interface CropRect {
   sx: number
   sy: number
@@ -7,18 +7,38 @@ export interface CropRect {
   sh: number
 }
 
-export function centerCrop(srcW: number, srcH: number, targetW: number, targetH: number): CropRect {
+/** Where the kept region sits along the axis that is trimmed: top/left, centre, bottom/right. */
+export type CropPosition = 'start' | 'center' | 'end'
+export const CROP_POSITIONS: readonly CropPosition[] = ['start', 'center', 'end']
+
+const FOCUS: Record<CropPosition, number> = { start: 0, center: 0.5, end: 1 }
+
+/** The largest region of the source with the target's shape, placed at `position` along the trimmed axis. */
+export function cropRect(srcW: number, srcH: number, targetW: number, targetH: number, position: CropPosition = 'center'): CropRect {
   if (srcW <= 0 || srcH <= 0 || targetW <= 0 || targetH <= 0) throw new Error('sizes must be positive')
+  const focus = FOCUS[position]
   const target = targetW / targetH
   const source = srcW / srcH
   if (Math.abs(source - target) < 1e-9) return { sx: 0, sy: 0, sw: srcW, sh: srcH }
   if (source > target) {
     // Too wide: keep the full height, trim the sides.
     const sw = Math.max(1, Math.round(srcH * target))
-    return { sx: Math.floor((srcW - sw) / 2), sy: 0, sw, sh: srcH }
+    return { sx: Math.floor((srcW - sw) * focus), sy: 0, sw, sh: srcH }
   }
   const sh = Math.max(1, Math.round(srcW / target))
-  return { sx: 0, sy: Math.floor((srcH - sh) / 2), sw: srcW, sh }
+  return { sx: 0, sy: Math.floor((srcH - sh) * focus), sw: srcW, sh }
+}
+
+export function centerCrop(srcW: number, srcH: number, targetW: number, targetH: number): CropRect {
+  return cropRect(srcW, srcH, targetW, targetH, 'center')
+}
+
+/** Which way a crop to the target trims the source: its sides, its top and bottom, or nothing. */
+export function cropAxis(srcW: number, srcH: number, targetW: number, targetH: number): 'x' | 'y' | null {
+  const r = cropRect(srcW, srcH, targetW, targetH)
+  if (r.sw < srcW) return 'x'
+  if (r.sh < srcH) return 'y'
+  return null
 }
 
 /** The fixed copy keeps JPEG for photos (smaller) and PNG for everything else (lossless). */

@@ -68,6 +68,12 @@ export function priceParts(pricing: { perSecond: number | null; perRequest: numb
   return null
 }
 
+/** A pixel size, written one way everywhere: "1280×720" (from numbers or from an API's "1280x720"). */
+export function formatSize(width: number | string | null | undefined, height?: number | null): string {
+  if (typeof width === 'string') return width.replace(/^(\d+)\s*[x×*]\s*(\d+)$/i, '$1×$2')
+  return `${width ?? '?'}×${height ?? '?'}`
+}
+
 /** The last path segment of a local path, for either separator. */
 export function baseName(path: string): string {
   const parts = path.split(/[\\/]/)

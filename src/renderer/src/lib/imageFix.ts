@@ -1,10 +1,10 @@
-// "Resize/crop to W×H": decode the image from the media route, centre-crop it to the target's
-// shape, scale to exactly W×H, encode, and have main save the copy next to the original.
+// "Resize/crop to W×H": decode the image from the media route, crop it to the target's shape (centred
+// or at the position the person chose), scale to exactly W×H, encode, and have main save the copy.
 import { mediaUrl } from '../api'
 import { filesClient } from '../clients/filesClient'
-import type { ImageCard } from '../shared'
+import type { FixTarget, ImageCard } from '../shared'
 import { useMediaCache } from '../store/mediaCache'
-import { centerCrop, fixedMime } from './crop'
+import { cropRect, fixedMime, type CropPosition } from './crop'
 
 function loadImage(src: string): Promise<HTMLImageElement> {
   return new Promise((resolve, reject) => {
@@ -23,11 +23,12 @@ function toBlob(canvas: HTMLCanvasElement, mime: string): Promise<Blob> {
   })
 }
 
-export async function fixImage(card: ImageCard): Promise<ImageCard> {
-  if (!card.fix) throw new Error('Nothing to fix.')
-  const { width, height } = card.fix
+/** Crops and scales `card` to `target` (by default the fix main worked out), kept at `position`. */
+export async function fixImage(card: ImageCard, target: FixTarget | null = card.fix, position: CropPosition = 'center'): Promise<ImageCard> {
+  if (!target) throw new Error('Nothing to fix.')
+  const { width, height } = target
   const img = await loadImage(mediaUrl('image', card.token))
-  const crop = centerCrop(img.naturalWidth, img.naturalHeight, width, height)
+  const crop = cropRect(img.naturalWidth, img.naturalHeight, width, height, position)
   const canvas = document.createElement('canvas')
   canvas.width = width
   canvas.height = height

@@ -1,5 +1,6 @@
 // Dropped images waiting to become jobs.
 import { create } from 'zustand'
+import type { CropPosition } from '../lib/crop'
 import type { FieldError, ImageCard, RejectedFile } from '../shared'
 import { markDuplicates, mergeCards, replaceCard, type BatchData, type BatchSettings } from './batchModel'
 
@@ -10,6 +11,8 @@ interface BatchState extends BatchData {
   /** Paths being inspected right now (a drop in progress), for the loading state. */
   inspecting: number
   fixing: ReadonlySet<string>
+  /** Where "Resize/crop all" keeps each image (and where a card's own crop starts). */
+  cropPosition: CropPosition
   add(cards: ImageCard[], rejected: RejectedFile[], scanned: { folders: number; files: number }): void
   /** Replaces all cards after a model change re-inspected them. */
   reset(cards: ImageCard[], rejected: RejectedFile[]): void
@@ -24,6 +27,7 @@ interface BatchState extends BatchData {
   setFixing(path: string, on: boolean): void
   replace(oldPath: string, card: ImageCard): void
   setCreateErrors(errors: Record<string, FieldError[]>): void
+  setCropPosition(position: CropPosition): void
 }
 
 const emptySettings: BatchSettings = { seconds: null, size: '', aspectRatio: '', resolution: '' }
@@ -40,6 +44,7 @@ export const useBatch = create<BatchState>((set) => ({
   scanned: { folders: 0, files: 0 },
   inspecting: 0,
   fixing: new Set(),
+  cropPosition: 'center',
   add(cards, rejected, scanned) {
     set((s) => ({
       cards: mergeCards(s.cards, cards),
@@ -104,5 +109,8 @@ export const useBatch = create<BatchState>((set) => ({
   },
   setCreateErrors(createErrors) {
     set({ createErrors })
+  },
+  setCropPosition(cropPosition) {
+    set({ cropPosition })
   }
 }))

@@ -3,21 +3,24 @@ import { errorMessage, mediaUrl } from '../../api'
 import { Button, IconButton } from '../../components/Button'
 import { Icon } from '../../components/Icon'
 import { fieldErrorText, useLang, useT, type TFunction } from '../../i18n'
-import { baseName, formatBytes } from '../../lib/format'
+import type { CropPosition } from '../../lib/crop'
+import { baseName, formatBytes, formatSize } from '../../lib/format'
 import { fixImage } from '../../lib/imageFix'
-import type { ImageCard } from '../../shared'
+import type { CatalogModel, FixTarget, ImageCard } from '../../shared'
+import { useApp } from '../../store/app'
 import { useBatch } from '../../store/batch'
-import { cardStatus } from '../../store/batchModel'
+import { checkCard, statusOf } from '../../store/batchModel'
 import { toastError } from '../../store/toasts'
+import { FixDialog } from './FixDialog'
 import './batch.css'
 
 export const BATCH_CARD_HEIGHT = 270
 
-/** Resize/crop one card and put the fixed copy in its place. */
-export async function fixBatchCard(card: ImageCard, t: TFunction): Promise<void> {
+/** Resize/crop one card to `target` (the size this card is sent at) and put the fixed copy in its place. */
+export async function fixBatchCard(card: ImageCard, target: FixTarget, position: CropPosition, t: TFunction): Promise<void> {
   useBatch.getState().setFixing(card.path, true)
   try {
-    const fixed = await fixImage(card)
+    const fixed = await fixImage(card, target, position)
     useBatch.getState().replace(card.path, fixed)
   } catch (error) {
     toastError(t('batch.fixFailed', { name: card.name, message: errorMessage(error) }))
@@ -31,14 +34,17 @@ export const BatchCard = memo(function BatchCard({ card }: { card: ImageCard }):
   const lang = useLang((s) => s.lang)
   const prompt = useBatch((s) => s.prompts[card.path] ?? '')
   const shared = useBatch((s) => s.sharedPrompt)
-  const status = useBatch((s) => cardStatus(card, s))
+  const modelId = useBatch((s) => s.model)
+  const model: CatalogModel | undefined = useApp((s) => s.catalog.models.find((m) => m.id === modelId))
   const kept = useBatch((s) => s.keepDuplicates.has(card.path))
+  const settings = useBatch((s) => s.settings)
   const createErrors = useBatch((s) => s.createErrors[card.path])
   const fixing = useBatch((s) => s.fixing.has(card.path))
   const [thumbFailed, setThumbFailed] = useState(false)
-  const problems = [...card.problems, ...(createErrors ?? [])]
-
-  const fix = (): Promise<void> => fixBatchCard(card, t)
+  const [preview, setPreview] = useState(false)
+  // Only the fields the check reads; the prompt does not change an image's problems.
+  const { problems, fix: target } = checkCard(card, { settings, createErrors: createErrors ? { [card.path]: createErrors } : {}, prompts: {}, sharedPrompt: '' }, model)
+  const status = statusOf(card, problems, kept)
 
   return (
     <div className={`batch-card batch-card-${status} ${card.duplicateOf && kept ? 'is-kept' : ''}`} data-testid="batch-card" data-status={status}>
@@ -59,7 +65,7 @@ export const BatchCard = memo(function BatchCard({ card }: { card: ImageCard }):
             {card.name}
           </span>
           <span className="batch-size mono">
-            {card.info.width ?? '?'}×{card.info.height ?? '?'} · {formatBytes(card.info.bytes)}
+            {formatSize(card.info.width, card.info.height)} · {formatBytes(card.info.bytes)}
           </span>
         </div>
         {status === 'problem' ? (
@@ -67,10 +73,21 @@ export const BatchCard = memo(function BatchCard({ card }: { card: ImageCard }):
             <p className="batch-problem-text" title={problems.map((p) => fieldErrorText(lang, p)).join('\n')}>
               {problems[0] ? fieldErrorText(lang, problems[0]) : ''}
             </p>
-            {card.fix ? (
-              <Button size="sm" icon="crop" busy={fixing} onClick={() => void fix()} data-testid="batch-fix">
-                {t('batch.fix', { w: card.fix.width, h: card.fix.height })}
+            {target ? (
+              <Button size="sm" icon="crop" busy={fixing} onClick={() => setPreview(true)} data-testid="batch-fix">
+                {t('batch.fix', { w: target.width, h: target.height })}
               </Button>
+            ) : null}
+            {preview && target ? (
+              <FixDialog
+                card={card}
+                target={target}
+                onClose={() => setPreview(false)}
+                onApply={(position) => {
+                  setPreview(false)
+                  void fixBatchCard(card, target, position, t)
+                }}
+              />
             ) : null}
           </div>
         ) : card.duplicateOf ? (

@@ -6,12 +6,14 @@ import { Icon } from '../../components/Icon'
 import { Modal } from '../../components/Modal'
 import { ScreenHeader } from '../../components/ScreenHeader'
 import { rejectedText, useLang, useT } from '../../i18n'
-import { currencyCode, formatMoney, formatNumber } from '../../lib/format'
+import { CROP_POSITIONS } from '../../lib/crop'
+import { currencyCode, formatMoney, formatNumber, formatSize } from '../../lib/format'
 import { columnsFor, useWidth } from '../../lib/useWidth'
 import { useApp } from '../../store/app'
 import { useBatch } from '../../store/batch'
-import { batchCounts, planBatch, planIssues, type BatchPlan } from '../../store/batchModel'
-import { ChoiceField, Field, SecondsField } from '../common/Fields'
+import { batchCounts, fixableCards, planBatch, planIssues, sizePerImage, sizesOf, type BatchPlan } from '../../store/batchModel'
+import { toastError } from '../../store/toasts'
+import { Chips, ChoiceField, Field, SecondsField } from '../common/Fields'
 import { HeldNotice, heldFrom, type HeldInfo } from '../common/HeldNotice'
 import { ModelPicker } from '../common/ModelPicker'
 import { createJobs } from '../common/submit'
@@ -183,7 +185,7 @@ function BatchSettingsPanel({ onCreated }: { onCreated: (held: HeldInfo | null) 
   const state = useBatch()
   const models = useApp((s) => s.catalog.models)
   const model = models.find((m) => m.id === state.model)
-  const counts = useMemo(() => batchCounts(state), [state])
+  const counts = useMemo(() => batchCounts(state, model), [state, model])
   const plan = useMemo(() => (model ? planBatch(state, model) : null), [state, model])
   const issues = useMemo(() => (plan && model ? planIssues(plan, model) : []), [plan, model])
   const [confirming, setConfirming] = useState(false)
@@ -191,14 +193,16 @@ function BatchSettingsPanel({ onCreated }: { onCreated: (held: HeldInfo | null) 
   const sharedId = useId()
   const rules = model?.rules
   const currency = currencyCode(model?.pricing.currency)
-  const fixable = useMemo(() => state.cards.filter((c) => c.fix && c.problems.length > 0 && !c.duplicateOf), [state.cards])
+  const fixable = useMemo(() => fixableCards(state, model), [state, model])
+  const perImage = model ? sizePerImage(model) : false
   const [fixingAll, setFixingAll] = useState(false)
   const fixAll = async (): Promise<void> => {
     setFixingAll(true)
     const todo = [...fixable]
+    const position = useBatch.getState().cropPosition
     // Two at a time: decoding big photos is heavy, and the window must stay responsive.
     const worker = async (): Promise<void> => {
-      for (let card = todo.shift(); card; card = todo.shift()) await fixBatchCard(card, t)
+      for (let next = todo.shift(); next; next = todo.shift()) await fixBatchCard(next.card, next.fix, position, t)
     }
     await Promise.all([worker(), worker()])
     setFixingAll(false)
@@ -217,6 +221,8 @@ function BatchSettingsPanel({ onCreated }: { onCreated: (held: HeldInfo | null) 
           if (card) errors[card.path] = e.errors
         }
         useBatch.getState().setCreateErrors(errors)
+        // All or nothing: say so, never close the dialog in silence.
+        toastError(t('batch.notSent', { count: Math.max(1, Object.keys(errors).length) }))
         return
       }
       // The created cards leave the batch; duplicates and problem cards stay for a decision.
@@ -237,7 +243,19 @@ function BatchSettingsPanel({ onCreated }: { onCreated: (held: HeldInfo | null) 
         <textarea id={sharedId} className="textarea" rows={4} value={state.sharedPrompt} placeholder={t('compose.promptPlaceholder')} onChange={(e) => state.setShared(e.target.value)} data-testid="batch-shared-prompt" />
       </Field>
       {rules?.seconds ? <SecondsField rule={rules.seconds} value={state.settings.seconds} onChange={(v) => state.setSettings({ seconds: v })} errors={[]} /> : null}
-      {rules?.size ? <ChoiceField label={t('field.size')} rule={rules.size} value={state.settings.size} onChange={(v) => state.setSettings({ size: v })} errors={[]} testId="batch-size" /> : null}
+      {rules?.size ? (
+        <ChoiceField
+          label={t('field.size')}
+          rule={rules.size}
+          value={state.settings.size}
+          onChange={(v) => state.setSettings({ size: v })}
+          errors={[]}
+          testId="batch-size"
+          formatValue={formatSize}
+          emptyLabel={perImage ? t('batch.sizePerImage') : undefined}
+          hint={perImage ? t('batch.sizePerImageHint') : undefined}
+        />
+      ) : null}
       {rules?.aspectRatio ? <ChoiceField label={t('field.aspectRatio')} rule={rules.aspectRatio} value={state.settings.aspectRatio} onChange={(v) => state.setSettings({ aspectRatio: v })} errors={[]} testId="batch-aspect" /> : null}
       {rules?.resolution ? <ChoiceField label={t('field.resolution')} rule={rules.resolution} value={state.settings.resolution} onChange={(v) => state.setSettings({ resolution: v })} errors={[]} testId="batch-resolution" /> : null}
       <div className="batch-summary" data-testid="batch-summary">
@@ -254,9 +272,21 @@ function BatchSettingsPanel({ onCreated }: { onCreated: (held: HeldInfo | null) 
           {plan && plan.unpriced > 0 ? <span className="estimate-detail">{t('batch.unpriced', { count: plan.unpriced })}</span> : null}
         </div>
         {fixable.length > 1 ? (
-          <Button icon="crop" busy={fixingAll} onClick={() => void fixAll()} data-testid="batch-fix-all">
-            {t('batch.fixAll', { count: fixable.length })}
-          </Button>
+          <div className="batch-fix-all">
+            <Field label={t('batch.cropPosition')}>
+              <Chips
+                label={t('batch.cropPosition')}
+                values={CROP_POSITIONS}
+                value={state.cropPosition}
+                onChange={(v) => state.setCropPosition(v ?? 'center')}
+                format={(v) => t(`batch.pos.any.${v}`)}
+                testId="batch-crop-position"
+              />
+            </Field>
+            <Button icon="crop" busy={fixingAll} onClick={() => void fixAll()} data-testid="batch-fix-all">
+              {t('batch.fixAll', { count: fixable.length })}
+            </Button>
+          </div>
         ) : null}
         <Button variant="primary" className="btn-block" icon="send" disabled={!plan || plan.specs.length === 0 || issues.length > 0} onClick={() => setConfirming(true)} data-testid="batch-create">
           {t('batch.create', { count: plan?.specs.length ?? 0 })}
@@ -280,6 +310,7 @@ function BatchSettingsPanel({ onCreated }: { onCreated: (held: HeldInfo | null) 
           <ul className="confirm-list">
             <li>{t('batch.confirmModel', { model: model.name })}</li>
             <li>{t('batch.confirmEstimate', { amount: formatMoney(plan.total, lang, currency) })}</li>
+            {sizesOf(plan).length > 0 ? <li data-testid="batch-confirm-sizes">{t('batch.confirmSizes', { sizes: sizesOf(plan).map((g) => `${formatNumber(g.count, lang)} × ${formatSize(g.size)}`).join(', ') })}</li> : null}
             {plan.unpriced > 0 ? <li>{t('batch.unpriced', { count: plan.unpriced })}</li> : null}
             {counts.duplicate > 0 ? <li>{t('batch.confirmSkipDup', { count: counts.duplicate })}</li> : null}
             {counts.problem > 0 ? <li>{t('batch.confirmSkipProblems', { count: counts.problem })}</li> : null}

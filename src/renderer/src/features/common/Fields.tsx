@@ -70,7 +70,9 @@ export function ChoiceField({
   onChange,
   errors,
   testId,
-  formatValue
+  formatValue,
+  emptyLabel,
+  hint
 }: {
   label: string
   rule: ChoiceRule<string>
@@ -79,21 +81,25 @@ export function ChoiceField({
   errors: FieldError[]
   testId: string
   formatValue?: (v: string) => string
+  /** What an empty value means when it is not simply the model's default (offered as the first choice). */
+  emptyLabel?: string
+  hint?: string
 }): ReactElement {
   const t = useT()
   const id = useId()
   const listId = useId()
   const invalid = errors.length > 0
-  const effective = value !== '' ? value : (rule.default ?? null)
+  const effective = value !== '' ? value : emptyLabel !== undefined ? null : (rule.default ?? null)
+  const autoLabel = emptyLabel ?? (rule.default === undefined ? t('field.auto') : undefined)
   if (rule.open) {
     return (
-      <Field label={label} htmlFor={id} errors={errors} hint={t('field.openHint')}>
+      <Field label={label} htmlFor={id} errors={errors} hint={hint ?? t('field.openHint')}>
         <input
           id={id}
           className={`input ${invalid ? 'is-invalid' : ''}`}
           list={listId}
           value={value}
-          placeholder={rule.default ?? t('field.auto')}
+          placeholder={emptyLabel ?? rule.default ?? t('field.auto')}
           aria-invalid={invalid || undefined}
           data-testid={testId}
           onChange={(e) => onChange(e.target.value)}
@@ -108,9 +114,9 @@ export function ChoiceField({
   }
   if (rule.allowed.length > 6) {
     return (
-      <Field label={label} htmlFor={id} errors={errors}>
+      <Field label={label} htmlFor={id} errors={errors} hint={hint}>
         <select id={id} className={`select ${invalid ? 'is-invalid' : ''}`} value={effective ?? ''} data-testid={testId} onChange={(e) => onChange(e.target.value)}>
-          {rule.default === undefined ? <option value="">{t('field.auto')}</option> : null}
+          {autoLabel !== undefined ? <option value="">{autoLabel}</option> : null}
           {rule.allowed.map((v) => (
             <option key={v} value={v}>
               {formatValue ? formatValue(v) : v}
@@ -122,12 +128,12 @@ export function ChoiceField({
     )
   }
   return (
-    <Field label={label} errors={errors}>
+    <Field label={label} errors={errors} hint={hint}>
       <Chips
         label={label}
         values={rule.allowed}
         value={effective}
-        autoLabel={rule.default === undefined ? t('field.auto') : undefined}
+        autoLabel={autoLabel}
         onChange={(v) => onChange(v ?? '')}
         format={formatValue}
         testId={testId}
