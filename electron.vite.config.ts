@@ -1,6 +1,19 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
+import type { Plugin } from 'vite'
+
+/** Chromium reads woff2: drop fontsource's woff fallbacks so they are neither bundled nor shipped. */
+function woff2Only(): Plugin {
+  return {
+    name: 'cvs-woff2-only',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/[\\/]@fontsource[\\/].+\.css$/.test(id)) return null
+      return { code: code.replace(/,\s*url\([^)]*\.woff\)\s*format\('woff'\)/g, ''), map: null }
+    }
+  }
+}
 
 export default defineConfig({
   main: {
@@ -26,7 +39,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    plugins: [react()],
+    plugins: [react(), woff2Only()],
     build: {
       minify: true,
       outDir: 'out/renderer',

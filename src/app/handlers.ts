@@ -1,20 +1,24 @@
 // One handler per contract channel, in plain Node. Payloads arrive already validated by dispatch().
 import { randomBytes } from 'node:crypto'
-import { mkdir, rm, writeFile } from 'node:fs/promises'
-import { basename, extname, join } from 'node:path'
+import { constants as fsConstants } from 'node:fs'
+import { copyFile, mkdir, realpath, rm, writeFile } from 'node:fs/promises'
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path'
 import type { z } from 'zod'
 import type { InvokeChannel, invokeChannels, ReplyOf } from '../shared/ipc/contract'
 import type { JobSpec } from '../shared/jobs'
+import type { LibraryQuery } from '../shared/library'
 import { type Message, msg, SentenceError } from '../shared/messages'
 import { ApiError } from '../core/http/apiError'
 import { baseUrlProblem, hostOf, originOf } from '../core/http/baseUrl'
 import { normalizeBaseUrl } from '../core/http/cometClient'
 import { ImageReadError, probeImage } from '../core/images/imageProbe'
+import { exists } from '../core/library/trash'
 import { SecretStoreError } from '../core/secrets/secretStore'
 import { isSafeExternalUrl } from './securityPolicy'
 import { checkAgainst, inspectFiles } from './fileInspector'
 import { moveLibrary, MoveError } from './libraryMover'
-import { type LibraryFile, videoAtPath, videoInsideLibrary } from './libraryFiles'
+import { exportItems } from './libraryExport'
+import { CASE_INSENSITIVE_DISKS, type LibraryFile, partsInside, videoAtPath, videoInsideLibrary } from './libraryFiles'
 import type { Studio } from './studio'
 
 type Req<C extends InvokeChannel> = z.output<(typeof invokeChannels)[C]['req']>
@@ -31,6 +35,32 @@ export class UserError extends SentenceError {
   }
 }
 
+/** The real path of `p`, or of its nearest existing parent with the rest appended (a file about to be made). */
+async function realish(p: string): Promise<string> {
+  const abs = resolve(p)
+  try {
+    return await realpath(abs)
+  } catch {
+    const parent = dirname(abs)
+    return parent === abs ? abs : join(await realish(parent), basename(abs))
+  }
+}
+
+/** Whether `p` is the library folder or anything inside it, once symlinks are resolved (case-folded where the disk is). */
+async function inLibrary(root: string, p: string): Promise<boolean> {
+  const [r, c] = await Promise.all([realish(root), realish(p)])
+  const same = CASE_INSENSITIVE_DISKS ? r.toLowerCase() === c.toLowerCase() : r === c
+  return same || partsInside(r, c) !== null
+}
+
+/** What a delete may send to the trash: a library video, its sidecar or its poster, never anything else. */
+const TRASHABLE = ['.mp4', '.webm', '.mov', '.m4v', '.json', '.jpg', '.jpeg', '.png', '.webp']
+
+/** The ids a bulk change names in its event: past 20 the renderer reloads what it shows anyway, so a sample is enough. */
+function changedIds(ids: readonly string[]): string[] {
+  return ids.slice(0, 1000)
+}
+
 function safeName(name: string): string {
   return basename(name).replace(/[^\p{L}\p{N}._ -]+/gu, '_').slice(0, 80) || 'image'
 }
@@ -38,6 +68,11 @@ function safeName(name: string): string {
 export function createHandlers(studio: Studio): Handlers {
   const { engine } = studio
   const lib = (): typeof engine.library => engine.library
+  /** "The videos of this batch": main resolves the batch to its jobs; the renderer never sends job ids. */
+  const inBatch = <Q extends LibraryQuery>(q: Q): Q => {
+    const { batchId, jobIds: _ignored, ...rest } = q
+    return (batchId === undefined ? rest : { ...rest, jobIds: engine.jobIdsOfBatch(batchId) }) as Q
+  }
   // The OS opens what it is handed with its default app: only a video in the library, whatever a
   // job row or a sidecar (anyone can drop one in the folder) names.
   const checked = (file: LibraryFile, name: string): string => {
@@ -50,6 +85,18 @@ export function createHandlers(studio: Studio): Handlers {
     if (!job?.file) throw new UserError(msg('ui.noFinishedVideo'))
     return checked(await videoAtPath(lib().root, job.file), job.file)
   }
+  /**
+   * Trashes a file of an item only when the folder it is in really is the library (or inside it,
+   * symlinks resolved) and it is one of an item's kinds. A link itself may go (its target stays);
+   * a linked folder leading out never lets a delete reach past the library.
+   */
+  const trashInLibrary = async (p: string): Promise<void> => {
+    const [root, dir] = await Promise.all([realish(lib().root), realish(dirname(p))])
+    const inside = (CASE_INSENSITIVE_DISKS ? root.toLowerCase() === dir.toLowerCase() : root === dir) || partsInside(root, dir) !== null
+    if (!inside || !TRASHABLE.includes(extname(p).toLowerCase())) throw new UserError(msg('ui.notLibraryVideo', { name: basename(p) }), 'not_library_video')
+    await studio.o.shell.trashItem(join(dir, basename(p)))
+  }
+
   const itemFile = async (id: string): Promise<string> => {
     const item = lib().get(id)
     if (!item) throw new UserError(msg('ui.videoGone'))
@@ -102,6 +149,9 @@ export function createHandlers(studio: Studio): Handlers {
     'jobs.contact': async ({ id, choice }) => engine.contact(id, choice),
     'jobs.confirmHeld': async ({ ids }) => engine.confirmHeld(ids),
     'jobs.remove': async ({ ids }) => engine.removeJobs(ids),
+    'jobs.details': async ({ id }) => engine.jobDetails(id),
+    'jobs.retryFailed': ({ ids }) => engine.retryFailed(ids),
+    'jobs.cancelMany': async ({ ids }) => engine.cancelMany(ids),
     'jobs.open': async ({ id }) => studio.o.shell.openPath(await jobFile(id)),
     'jobs.showInFolder': async ({ id }) => {
       studio.o.shell.showItemInFolder(await jobFile(id))
@@ -143,7 +193,7 @@ export function createHandlers(studio: Studio): Handlers {
         ...checkAgainst(lastModel ? engine.model(lastModel) : null, info)
       }
     },
-    'library.list': async (q) => lib().list(q),
+    'library.list': async (q) => lib().list(inBatch(q)),
     'library.get': async ({ id }) => lib().get(id),
     'library.facets': async () => lib().facets(),
     'library.favorite': async ({ id, favorite }) => lib().setFavorite(id, favorite),
@@ -153,7 +203,7 @@ export function createHandlers(studio: Studio): Handlers {
       return lib().get(id)!
     },
     'library.delete': async ({ id }) => {
-      await lib().delete(id, (p) => studio.o.shell.trashItem(p))
+      await lib().delete(id, trashInLibrary)
       studio.push('library.changed', { itemIds: [id] })
       return true
     },
@@ -162,6 +212,72 @@ export function createHandlers(studio: Studio): Handlers {
     'library.showInFolder': async ({ id }) => {
       studio.o.shell.showItemInFolder(await itemFile(id))
       return true
+    },
+    'library.ids': async (q) => lib().ids(inBatch(q)),
+    'library.favoriteMany': async ({ ids, favorite }) => {
+      let changed = 0
+      for (const id of ids) {
+        const item = lib().get(id)
+        if (!item || item.favorite === favorite) continue
+        lib().setFavorite(id, favorite)
+        changed++
+      }
+      studio.push('library.changed', { itemIds: changedIds(ids) })
+      return changed
+    },
+    'library.tagMany': async ({ ids, add }) => {
+      let changed = 0
+      for (const id of ids) {
+        const item = lib().get(id)
+        if (!item) continue
+        const next = lib().setTags(id, [...item.tags, ...add])
+        if (next.tags.length !== item.tags.length) changed++
+      }
+      studio.push('library.changed', { itemIds: changedIds(ids) })
+      return changed
+    },
+    'library.deleteMany': async ({ ids }) => {
+      const failed: { id: string; name: string; detail: string }[] = []
+      let deleted = 0
+      for (const id of ids) {
+        const item = lib().get(id)
+        if (!item) continue
+        try {
+          await lib().delete(id, trashInLibrary)
+          deleted++
+        } catch (err) {
+          failed.push({ id, name: basename(item.fileName), detail: err instanceof Error ? err.message : String(err) })
+        }
+      }
+      studio.push('library.changed', { itemIds: changedIds(ids) })
+      return { deleted, failed }
+    },
+    'library.export': async ({ ids }) => {
+      const items = ids.map((id) => lib().get(id)).filter((i) => i !== null)
+      if (!items.length) throw new UserError(msg('ui.videoGone'), 'video_gone')
+      // The folder comes from main's own dialog, asked here: the page cannot name one.
+      const folder = await studio.o.shell.chooseFolder()
+      if (!folder) return null
+      if (await inLibrary(lib().root, folder)) throw new UserError(msg('ui.exportInsideLibrary'), 'export_inside_library')
+      return exportItems(lib().root, items, folder)
+    },
+    'library.saveCopy': async ({ id }) => {
+      const source = await itemFile(id)
+      const to = await studio.o.shell.chooseSaveFile(basename(source))
+      if (!to) return null
+      if (!isAbsolute(to) || (await inLibrary(lib().root, to))) throw new UserError(msg('ui.saveInsideLibrary'), 'save_inside_library')
+      // Never over an existing file (nor through a link standing there): the person picks another name.
+      try {
+        await copyFile(source, to, fsConstants.COPYFILE_EXCL)
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new UserError(msg('ui.saveExists', { name: basename(to) }), 'save_exists')
+        throw err
+      }
+      return to
+    },
+    'library.openFolder': async () => {
+      if (!(await exists(lib().root))) throw new UserError(msg('ui.libraryFolderGone', { folder: lib().root }), 'library_folder_gone')
+      return studio.o.shell.openPath(lib().root)
     },
     'spend.summary': async () => engine.spend(),
     'settings.get': async () => engine.settings,

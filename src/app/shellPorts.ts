@@ -8,6 +8,8 @@ export interface ShellPorts {
   trashItem(path: string): Promise<void>
   /** The OS folder picker; null when canceled. */
   chooseFolder(): Promise<string | null>
+  /** The OS save dialog, starting at `defaultName`; the chosen path, or null when canceled. */
+  chooseSaveFile(defaultName: string): Promise<string | null>
   /** Opens an http(s) URL in the browser. */
   openExternal(url: string): Promise<void>
   /** A desktop notification; `onClick` focuses the job. */

@@ -1,19 +1,19 @@
 // The app's services around the engine: what the desktop shell and the browser test host both run.
 // Plain Node: no electron import here (the shell passes its OS actions in as ShellPorts).
-import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { EventChannel, EventOf } from '../shared/ipc/contract'
 import { ACTIVE_STATES, isIn, type JobState, OUTCOME_STATES } from '../shared/jobStates'
 import type { KeyTestResult } from '../shared/keys'
-import { msg } from '../shared/messages'
 import { Engine, type EngineOptions } from '../core/engine'
 import { nodeHttpTransport } from '../core/http/transport'
 import { type Clock, type Logger, silentLogger, systemClock } from '../core/ports'
-import { LibraryError } from '../core/library/library'
+import { ffmpegPosterFrames, type PosterFrames } from '../core/library/posterFrames'
+import { storePoster } from '../core/library/posters'
 import { checkAndStoreKey } from '../core/secrets/keyCheck'
 import type { SecretStore, SetKeyOptions } from '../core/secrets/secretStore'
 import { ChosenFiles } from './chosenFiles'
 import { EventCoalescer } from './eventCoalescer'
+import { installedFfmpeg } from './ffmpegBinaries'
 import { ImageTokens } from './fileInspector'
 import type { MediaSources } from './mediaServer'
 import type { ShellPorts } from './shellPorts'
@@ -32,6 +32,8 @@ export interface StudioOptions {
   engine?: Partial<EngineOptions>
   /** How often coalesced events are pushed to the renderer (ms). */
   pushIntervalMs?: number
+  /** Makes a landed video's poster. Default: the ffmpeg/ffprobe shipped with the app; null: none (the renderer makes them). */
+  posterFrames?: PosterFrames | null
 }
 
 type Listener = <E extends EventChannel>(event: E, payload: EventOf<E>) => void
@@ -52,6 +54,7 @@ export class Studio {
       keys: o.secrets,
       logger: o.logger ?? silentLogger,
       clock: o.clock ?? systemClock,
+      posterFrames: (o.posterFrames === undefined ? ffmpegPosterFrames(installedFfmpeg()) : o.posterFrames) ?? undefined,
       ...o.engine
     })
     this.coalescer = new EventCoalescer((event, payload) => this.push(event, payload), o.pushIntervalMs ?? 250)
@@ -119,16 +122,7 @@ export class Studio {
 
   /** Writes a poster the renderer made from the video and records it with the item. */
   async savePoster(id: string, bytes: Uint8Array): Promise<void> {
-    const lib = this.engine.library
-    const item = lib.get(id)
-    if (!item) throw new LibraryError(msg('library.gone'), 'not_found')
-    const dir = join(lib.root, '.posters')
-    await mkdir(dir, { recursive: true })
-    const rel = `.posters/${id}.jpg`
-    const tmp = join(dir, `${id}.jpg.tmp`)
-    await writeFile(tmp, bytes)
-    await rename(tmp, join(lib.root, rel))
-    lib.setMediaInfo(id, { poster: rel })
+    await storePoster(this.engine.library, id, bytes)
     this.push('library.changed', { itemIds: [id] })
   }
 

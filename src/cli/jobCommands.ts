@@ -8,6 +8,7 @@ import type { FieldError } from '../shared/modelTypes'
 import { intArg, params, parse, str, strs, UsageError } from './args'
 import { jobJson, jobLine, printJson, ProgressReporter } from './output'
 import type { CliIo } from './runtime'
+import { formatMoney } from '../shared/money'
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, auth: 3 } as const
 
@@ -287,8 +288,11 @@ export async function spendCommand(engine: Engine, io: CliIo, argv: string[]): P
   const s = engine.spend()
   if (values.json) printJson(io, s)
   else {
-    io.stdout.write(`Today (${s.today}): ${s.todayTotal.toFixed(2)}   This month: ${s.monthTotal.toFixed(2)}   Pending: ${s.pending.toFixed(2)}${s.dailyBudget != null ? `   Daily cap: ${s.dailyBudget.toFixed(2)}` : ''}\n`)
-    for (const m of s.monthByModel) io.stdout.write(`  ${m.model.padEnd(28)} ${m.amount.toFixed(2)}  (${m.jobs} job(s))\n`)
+    const $ = (n: number): string => formatMoney(n, 'en-US')
+    io.stdout.write(`Billed today (${s.today}): ${$(s.todayTotal)}   This month: ${$(s.monthTotal)}   Pending: ${$(s.pending)}${s.dailyBudget != null ? `   Daily cap: ${$(s.dailyBudget)}` : ''}\n`)
+    for (const m of s.monthByModel) io.stdout.write(`  ${m.model.padEnd(28)} ${$(m.amount)}  (${m.jobs} job(s))\n`)
+    if (s.notBilledThisMonth.jobs > 0) io.stdout.write(`Not billed this month: ${s.notBilledThisMonth.jobs} job(s), about ${$(s.notBilledThisMonth.amount)}, ended before CometAPI took them.\n`)
+    if (s.billingUnknownThisMonth.jobs > 0) io.stdout.write(`Maybe billed: ${s.billingUnknownThisMonth.jobs} job(s), about ${$(s.billingUnknownThisMonth.amount)}, may have reached CometAPI; decide with: comet-video decide\n`)
   }
   return EXIT.ok
 }

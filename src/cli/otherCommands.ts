@@ -88,8 +88,12 @@ export async function keyCommand(secrets: SecretStore, io: CliIo, argv: string[]
       if (io.stdin.isTTY) io.stderr.write('Paste your CometAPI key and press Enter, then Ctrl-D:\n')
       // Checked against the API first, as the app does: a mistyped or revoked key is not stored.
       const result = await checkAndStoreKey(await readStdin(io.stdin), secrets, { baseUrl: net.baseUrl, transport: net.transport ?? nodeHttpTransport, clock: systemClock, logger: silentLogger })
-      if (values.json) printJson(io, { ...result.status, ok: result.ok, verified: result.verified, message: result.message })
-      else (result.ok ? io.stdout : io.stderr).write(`${result.message}\n`)
+      if (values.json) printJson(io, { ...result.status, ok: result.ok, verified: result.verified, message: result.message, refusal: result.refusal ?? null })
+      else {
+        ;(result.ok ? io.stdout : io.stderr).write(`${result.message}\n`)
+        const r = result.refusal
+        if (r) io.stderr.write(`CometAPI answered: ${[r.httpStatus ? `HTTP ${r.httpStatus}` : '', r.serverMessage ? `“${r.serverMessage}”` : '', r.requestId ? `request id ${r.requestId}` : ''].filter(Boolean).join(', ')}\n`)
+      }
       return result.ok ? EXIT.ok : EXIT.auth
     }
     if (action === 'clear') {

@@ -3,7 +3,8 @@
 // (jobs/lifecycle.ts) through the hub (jobs/jobHub.ts); the stages and actions call the hub.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { CreateJobsReply, EngineEvent, EngineStatus, JobQuery, JobSpec, JobView, ProviderFamily } from '../shared/jobs'
+import type { CreateJobsReply, EngineEvent, EngineStatus, JobDetails, JobQuery, JobSpec, JobView, ProviderFamily } from '../shared/jobs'
+import { msg } from '../shared/messages'
 import { ACTIVE_STATES, isIn, MADE_NOT_STORED_STATES, POLLED_STATES, type StateSet } from '../shared/jobStates'
 import type { CatalogModel, FieldError } from '../shared/modelTypes'
 import type { Settings } from '../shared/settings'
@@ -13,11 +14,12 @@ import { openDatabase } from './db/database'
 import { DatabaseFileGuard } from './db/databaseFileGuard'
 import { CometClient, type KeySource } from './http/cometClient'
 import { RequestBudget } from './http/requestBudget'
+import { Reachability } from './http/reachability'
 import { nodeHttpTransport, type HttpTransport } from './http/transport'
 import { type DownloadHooks, Downloads } from './jobs/downloads'
 import { DurationModel } from './jobs/durationModel'
 import { DurationStore } from './jobs/durationStore'
-import { JobActions } from './jobs/jobActions'
+import { EngineError, JobActions } from './jobs/jobActions'
 import { type CreateJobsInput, estimateSpec, validateSpec } from './jobs/jobCreation'
 import { JobHub } from './jobs/jobHub'
 import { JobStore } from './jobs/jobStore'
@@ -30,6 +32,8 @@ import { Timing, type TimingOptions } from './jobs/timing'
 import { waitForJobs, type WaitOptions } from './jobs/waitForJobs'
 import { sweepLeftovers } from './library/leftovers'
 import { Library } from './library/library'
+import type { PosterFrames } from './library/posterFrames'
+import { PosterWorker } from './library/posters'
 import { Ownership } from './ownership/ownership'
 import { type Clock, type Logger, silentLogger, systemClock } from './ports'
 import { LiveSettings } from './settings/liveSettings'
@@ -57,12 +61,14 @@ export interface EngineOptions {
   timing?: TimingOptions
   /** How downloads open and check files (tests inject a full or read-only disk). */
   downloadHooks?: DownloadHooks
+  /** Makes a landed video's poster (ffmpeg). Absent: no posters here; the renderer makes them on first view. */
+  posterFrames?: PosterFrames
 }
 
 /** What front ends may do with the library (the engine keeps finalizing and naming to itself). */
 export type LibraryOperations = Pick<
   Library,
-  'root' | 'list' | 'get' | 'getByJob' | 'facets' | 'stats' | 'setFavorite' | 'setTags' | 'setMediaInfo' | 'delete' | 'rescan' | 'verify' | 'absolutePath'
+  'root' | 'list' | 'ids' | 'get' | 'getByJob' | 'facets' | 'stats' | 'setFavorite' | 'setTags' | 'setMediaInfo' | 'delete' | 'rescan' | 'verify' | 'absolutePath'
 >
 
 /** The whole history of durations kept to learn from. */
@@ -75,6 +81,7 @@ export class Engine {
   private readonly store: JobStore
   private readonly hub: JobHub
   private readonly pauses: EnginePauses
+  private readonly reachability: Reachability
   private readonly live: LiveSettings
   private readonly lib: Library
   private readonly catalog: Catalog
@@ -85,6 +92,7 @@ export class Engine {
   private readonly submitter: Submitter
   private readonly poller: Poller
   private readonly downloads: Downloads
+  private readonly posters: PosterWorker
   private readonly actions: JobActions
   private readonly closeDb: () => void
   private readonly lifetime = new Lifetime()
@@ -109,6 +117,7 @@ export class Engine {
     const durations = new DurationModel({ priorSeconds: this.timing.options.priorSeconds })
     for (const r of durationStore.recent(DURATION_HISTORY)) durations.record(r.model, r.seconds)
     this.budget = new RequestBudget(this.clock, this.live.current.requestsPerSecond)
+    this.reachability = new Reachability(this.clock, () => this.emitStatus())
     const client = new CometClient({
       baseUrl: () => this.live.current.baseUrl,
       keys: o.keys,
@@ -116,7 +125,8 @@ export class Engine {
       clock: this.clock,
       budget: this.budget,
       logger: this.logger,
-      readTimeoutMs: this.timing.options.readTimeoutMs
+      readTimeoutMs: this.timing.options.readTimeoutMs,
+      reachability: this.reachability
     })
     this.catalog = new Catalog({ client, cacheFile: join(o.dataDir, 'catalog.json'), clock: this.clock, logger: this.logger, overrides: o.catalogOverrides })
     this.catalog.onChange(() => this.hub.emit({ type: 'catalog.changed' }))
@@ -134,8 +144,14 @@ export class Engine {
       lifetime: this.lifetime
     }
     this.poller = new Poller({ ...ports, durations, durationStore }, this.budget, { onSucceeded: () => this.downloads.pump() })
-    this.hub.setViewDecorator((v) => (POLLED_STATES.includes(v.state) ? { ...v, etaAt: this.poller.eta(v.id) } : v))
-    this.downloads = new Downloads(ports, this.poller, o.downloadHooks)
+    this.hub.setViewDecorator((v) => (POLLED_STATES.includes(v.state) ? { ...v, etaAt: this.poller.eta(v.id), typicalMs: this.poller.typical(v.id) } : v))
+    this.posters = new PosterWorker({
+      library: this.lib,
+      frames: o.posterFrames ?? null,
+      logger: this.logger,
+      changed: (itemIds) => this.hub.emit({ type: 'library.changed', itemIds })
+    })
+    this.downloads = new Downloads(ports, this.poller, o.downloadHooks, { landed: (itemId) => this.posters.landed(itemId) })
     this.submitter = new Submitter({ ...ports, ledger: this.ledger }, { onSubmitted: (rec) => this.poller.track(rec) })
     this.actions = new JobActions({
       ...ports,
@@ -199,6 +215,7 @@ export class Engine {
   start(): void {
     if (this.ownership.role !== 'stopped') return
     this.lifetime.renew()
+    this.posters.renew()
     this.ownership.start()
     this.catalog.refreshInBackground()
     this.emitStatus()
@@ -246,7 +263,7 @@ export class Engine {
     const wasOwner = this.ownership.stop()
     this.lifetime.endWork()
     this.stopStages()
-    await this.submitter.idle(this.timing.stopGraceMs)
+    await Promise.all([this.submitter.idle(this.timing.stopGraceMs), this.posters.stop()])
     this.lifetime.abandonCreates()
     this.budget.dispose()
     if (wasOwner) this.ownership.release()
@@ -279,7 +296,9 @@ export class Engine {
   }
 
   status(): EngineStatus {
-    return { role: this.ownership?.role ?? 'stopped', paused: this.pauses.get(), counts: this.store.countsByState() }
+    const u = this.reachability.get()
+    const unreachable = u ? { since: u.since, message: u.message.text, code: u.message.code, params: u.message.params } : null
+    return { role: this.ownership?.role ?? 'stopped', paused: this.pauses.get(), unreachable, counts: this.store.countsByState() }
   }
 
   // ---- settings, models, library, spend ----------------------------------------------------
@@ -332,6 +351,11 @@ export class Engine {
 
   createJobs(input: CreateJobsInput): Promise<CreateJobsReply> {
     return this.actions.create(input)
+  }
+
+  /** Every job of a batch (for "the videos of this batch" in the library). */
+  jobIdsOfBatch(batchId: string): string[] {
+    return this.store.query({ batchId, limit: 1_000_000 }).map((r) => r.view.id)
   }
 
   listJobs(q: JobQuery = {}): JobView[] {
@@ -393,5 +417,27 @@ export class Engine {
 
   removeJobs(ids: string[]): number {
     return this.actions.remove(ids)
+  }
+
+  /** New paid jobs for the jobs among `ids` the provider failed and that were not retried yet. */
+  retryFailed(ids: string[]): Promise<CreateJobsReply> {
+    return this.actions.retryFailed(ids)
+  }
+
+  /** Cancels those of `ids` the lifecycle allows; returns how many. */
+  cancelMany(ids: string[]): number {
+    return this.actions.cancelMany(ids)
+  }
+
+  /** A job with the timeline of its states, what the spend ledger billed for it and what replaced it. */
+  jobDetails(id: string): JobDetails {
+    const rec = this.store.get(id)
+    if (!rec) throw new EngineError(msg('job.notFound', { id }), 'not_found')
+    return {
+      job: this.hub.view(rec),
+      timeline: this.store.timeline(id),
+      billed: this.ledger.forJob(id),
+      replacedBy: this.store.retriesOf([id]).get(id) ?? null
+    }
   }
 }

@@ -104,6 +104,10 @@ if (!app.requestSingleInstanceLock()) {
           const r = await dialog.showOpenDialog({ properties: ['openDirectory', 'createDirectory'] })
           return r.canceled || !r.filePaths[0] ? null : r.filePaths[0]
         },
+        chooseSaveFile: async (defaultName) => {
+          const r = await dialog.showSaveDialog({ defaultPath: join(app.getPath('videos'), defaultName), properties: ['createDirectory', 'showOverwriteConfirmation'] })
+          return r.canceled || !r.filePath ? null : r.filePath
+        },
         openExternal: async (url) => {
           if (isSafeExternalUrl(url)) await shell.openExternal(url)
         },

@@ -43,6 +43,8 @@ export const ACCEPTED_STATES = set('submitted', 'running', 'downloading', 'downl
 export const MADE_NOT_STORED_STATES = set('downloading', 'download_failed')
 /** Ended by itself, well or badly: the person hears of it (a notification, the spend view refreshed). */
 export const OUTCOME_STATES = set('completed', 'failed', 'download_failed', 'lost_contact')
+/** The create's outcome is unknown: CometAPI may or may not bill it (the person decides). */
+export const BILLING_UNKNOWN_STATES = set('needs_decision')
 /** Waiting to be sent or being sent: their cost is not in the spend ledger yet. */
 export const SENDING_STATES = set('queued', 'submitting')
 /** The person may stop these. */

@@ -109,6 +109,34 @@ export interface JobView {
   completedAt: number | null
   /** Estimated time of remote completion (ms epoch), from the model's learned durations. */
   etaAt: number | null
+  /** How long such a video usually takes (ms, the learned median), while it is being made. */
+  typicalMs?: number | null
+}
+
+/** One step of a job's life: the state it entered and when (from the job store's events). */
+export interface JobTimelineEntry {
+  state: JobState
+  at: number
+}
+
+/** Everything the queue's details panel shows about one job. */
+export interface JobDetails {
+  job: JobView
+  /** Every state the job entered, oldest first (the first is the state it was created in). */
+  timeline: JobTimelineEntry[]
+  /** What the spend ledger recorded for it (null: nothing was billed). */
+  billed: { amount: number; at: number } | null
+  /** The newest job made by retrying this one (null: not retried). */
+  replacedBy: string | null
+}
+
+/**
+ * The provider ran the task and reported it failed (a task id came back, then a terminal failed
+ * answer). Only these are worth a new paid job by "Retry all failed": a create that was refused
+ * or never sent would be refused again.
+ */
+export function failedByProvider(job: Pick<JobView, 'state' | 'remoteId'>): boolean {
+  return job.state === 'failed' && job.remoteId !== null
 }
 
 export type EngineEvent =
@@ -135,6 +163,8 @@ export interface EngineStatus {
   /** `owner` runs jobs; `observer` watches another process (the app or a CLI) run them. */
   role: 'owner' | 'observer' | 'stopped'
   paused: EnginePause | null
+  /** CometAPI has not answered the last few requests (network down, DNS, timeouts, gateway pages); jobs wait and are checked again. */
+  unreachable: { since: number; message: string; code: string; params: Record<string, string | number> } | null
   counts: Partial<Record<JobState, number>>
 }
 

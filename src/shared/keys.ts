@@ -39,4 +39,6 @@ export interface KeyTestResult {
   code: string | null
   params: Record<string, string | number> | null
   status: KeyStatus
+  /** For a key CometAPI refused: what it answered, for the details line (not the sentence). */
+  refusal?: { httpStatus?: number; requestId?: string; serverMessage?: string }
 }

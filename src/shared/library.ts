@@ -69,6 +69,10 @@ export interface LibraryQuery {
   favorite?: boolean
   /** Items carrying every one of these tags. */
   tags?: string[]
+  /** The videos of one batch (the queue's "Open in library"). */
+  batchId?: string
+  /** Resolved from `batchId` by main (never sent by the renderer): the jobs whose videos to list. */
+  jobIds?: string[]
   sort?: LibrarySort
   offset?: number
   /** Page size; default 100, at most 1000. */

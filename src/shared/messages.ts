@@ -4,6 +4,7 @@
 //
 // Template syntax: `{name}` is a parameter; `{?name …}` keeps the text inside only when `name` is
 // set and not empty (e.g. a quoted server message that may be missing).
+import { moneyParams } from './money'
 
 export const MESSAGES = {
   // What the engine was doing when a request failed (the {action} of api.* messages).
@@ -81,6 +82,8 @@ export const MESSAGES = {
   'key.saved.session': 'Key …{last4} kept for this session only; you will be asked for it again next time.{?unchecked It could not be checked now ({unchecked}); it will be used as soon as CometAPI answers.}',
   'key.obfuscatedAsk': 'There is no OS keychain here, so the key could only be kept in a file that is obfuscated, not encrypted: anyone who can read your files can read it. Store it anyway, keep it for this session only, or set COMETAPI_KEY instead.',
   'key.saved.env': 'Key …{last4} saved; COMETAPI_KEY is set and is used first.{?unchecked It could not be checked now ({unchecked}); it will be used as soon as CometAPI answers.}',
+  'key.rejected': 'CometAPI did not accept this key. Check that you copied all of it (it starts with sk-, with no spaces) and that it has not been deleted or disabled. Keys are made and managed at https://www.cometapi.com/console/token.',
+  'key.forbidden': 'CometAPI knows this key but refused it: it may have no quota left or not be allowed to use the API. Check it at https://www.cometapi.com/console/token.',
   'key.storeFailed': 'Could not save the key: {detail}',
   'key.problem': '{detail}',
 
@@ -102,9 +105,14 @@ export const MESSAGES = {
   'ui.onlyWebLinks': 'Only web links (http/https) can be opened.',
   'ui.fileNotChosen': 'This file was not dropped or picked in the app, so it is not read; drop or pick it again.',
   'ui.folderNotChosen': 'Choose the new library folder with the folder picker.',
+  'ui.exportInsideLibrary': 'Export to a folder outside the library folder: copies inside it would be indexed twice.',
+  'ui.libraryFolderGone': 'The library folder {folder} cannot be found. Reconnect its disk, or choose another folder in Settings.',
+  'ui.saveInsideLibrary': 'Save the copy outside the library folder: a file there could replace a library video.',
   'job.notFound': 'No job with id {id}.',
   'job.cannotCancel': 'This job has already ended ({state}).',
   'job.notRetryable': 'Only a failed, canceled or undecided job can be retried.',
+  'job.alreadyRetried': 'This job was already retried: its retry is in the queue.',
+  'job.nothingToRetry': 'There is nothing to retry: none of these jobs was failed by the provider without having been retried already.',
   'job.useRetryDownload': 'This video was already made (and billed): use Retry download, which fetches it again without making a new one.',
   'job.notDownloadFailed': 'Only a made video whose download did not finish can be downloaded again.',
   'job.notLost': 'This job has not lost contact with the provider.',
@@ -131,13 +139,15 @@ export const MESSAGES = {
   // Actions
   'cancel.notBilled': 'Canceled before it was sent: nothing was billed.',
   'cancel.mayBill': 'Stopped watching this job. CometAPI cannot cancel a video task, so the provider may still finish it and bill you.',
-  'held.overCap': 'Held: this batch (about {estimate}) would take today’s spend to {total}, above your daily cap of {cap}. Confirm to send it.',
+  'held.overCapOne': 'Held: this job (about {estimate}) would take today’s spend to {total}, above your daily cap of {cap}. Confirm to send it.',
+  'held.overCap': 'Held: these {count} jobs (about {estimate}) would take today’s spend to {total}, above your daily cap of {cap}. Confirm to send them.',
   'held.priceUnknown': 'Held: the price of {count} job(s) is unknown, so they cannot be checked against your daily cap of {cap}. Confirm to send them.',
   'contact.checking': 'Looking for this task again at your request.',
   'contact.dismissed': 'Dismissed. If the provider does finish the video, it may still bill it.',
   'decide.resubmitted': 'Resubmitted at your request.',
   'decide.dismissed': 'Not resubmitted. If the provider did receive it, it may still bill it.',
   'retry.replaced': 'Replaced by a retry.',
+  'ui.saveExists': 'A file named “{name}” is already there; it was not replaced. Choose another name.',
   'ui.notLibraryVideo': 'Only videos in the library folder are opened or shown, and “{name}” is not one.'
 } as const
 
@@ -163,7 +173,7 @@ export function fill(template: string, params: MessageParams): string {
 
 /** The English sentence for a code. */
 export function english(code: MessageCode, params: MessageParams = {}): string {
-  return fill(MESSAGES[code], params)
+  return fill(MESSAGES[code], moneyParams(params, 'en-US'))
 }
 
 /** A message with its English text. */

@@ -175,8 +175,8 @@ function kling(ruleSet: string): ModelRules {
     family: 'kling',
     ruleSet,
     modes: BOTH,
-    // Required for text-to-video only; the Kling adapter enforces that part.
-    prompt: { required: false, max: 500 },
+    // Required for text-to-video only.
+    prompt: { required: false, requiredWithoutImages: true, max: 500 },
     negativePrompt: { max: 200 },
     seconds: { min: 5, max: 10, allowed: [5, 10], default: 5, integer: true },
     // No default: image-to-video takes its shape from the image and has no aspect_ratio.

@@ -42,7 +42,8 @@ export interface ModelRules {
   /** A short key naming the rule set (e.g. `sora-2`, `seedance-2`, `generic-v1-videos`). */
   ruleSet: string
   modes: readonly GenerationMode[]
-  prompt: { required: boolean; max: number }
+  /** `required`: always; `requiredWithoutImages`: for text-to-video only (Kling). */
+  prompt: { required: boolean; requiredWithoutImages?: boolean; max: number }
   negativePrompt?: { max: number }
   seconds?: RangeRule
   size?: ChoiceRule<string>

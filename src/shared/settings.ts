@@ -19,12 +19,25 @@ export interface EngineSettings {
   dailyBudget: number | null
 }
 
+/** The fields a person last sent a model with, so Compose opens with them again. */
+export interface RememberedFields {
+  seconds?: number
+  size?: string
+  aspectRatio?: string
+  resolution?: string
+}
+
+/** At most this many models keep their last fields (the oldest are forgotten). */
+export const REMEMBERED_MODELS_MAX = 50
+
 export interface UiSettings {
   theme: ThemeSetting
   language: LanguageSetting
   notifications: boolean
   favoriteModels: string[]
   lastModel: string | null
+  /** By model id. */
+  lastFields: Record<string, RememberedFields>
 }
 
 export type Settings = EngineSettings & UiSettings
@@ -45,7 +58,8 @@ export const DEFAULT_UI_SETTINGS: UiSettings = {
   language: 'system',
   notifications: true,
   favoriteModels: [],
-  lastModel: null
+  lastModel: null,
+  lastFields: {}
 }
 
 export const SETTINGS_LIMITS = {

@@ -19,4 +19,8 @@ export interface SpendSummary {
   dailyBudget: number | null
   /** Jobs sent this month whose model has no price in the catalog. */
   unpricedJobsThisMonth: number
+  /** Jobs of this month that ended before CometAPI took them (canceled, refused): not billed. */
+  notBilledThisMonth: { jobs: number; amount: number }
+  /** Jobs of this month whose create may have reached CometAPI (waiting for the person): maybe billed. */
+  billingUnknownThisMonth: { jobs: number; amount: number }
 }

@@ -10,7 +10,7 @@ export function validateSpec(spec: JobSpec, rules: ModelRules, images: ImageInfo
   if (spec.model.trim() === '') {
     errors.push({ field: 'model', code: 'model.empty', message: 'Choose a model.' })
   }
-  errors.push(...checkPrompt(spec, rules))
+  errors.push(...checkPrompt(spec, rules, images))
   errors.push(...checkNegativePrompt(spec, rules))
   errors.push(...checkSeconds(spec, rules))
   for (const field of ['size', 'aspectRatio', 'resolution'] as const) errors.push(...checkChoice(field, spec, rules))
@@ -88,10 +88,15 @@ function checkText(field: 'prompt' | 'negativePrompt', label: string, text: stri
   return errors
 }
 
-function checkPrompt(spec: JobSpec, rules: ModelRules): FieldError[] {
+/** Whether an empty prompt is refused with this many images: the one rule the label "(optional)" and the check share. */
+export function promptRequired(rules: ModelRules, imageCount: number): boolean {
+  return rules.prompt.required || (rules.prompt.requiredWithoutImages === true && imageCount === 0)
+}
+
+function checkPrompt(spec: JobSpec, rules: ModelRules, images: ImageInfo[]): FieldError[] {
   const prompt = spec.prompt ?? ''
   if (prompt.trim() === '') {
-    if (!rules.prompt.required) return []
+    if (!promptRequired(rules, imageCount(spec, images))) return []
     const onlySpaces = prompt.length > 0
     return [
       {
@@ -99,7 +104,9 @@ function checkPrompt(spec: JobSpec, rules: ModelRules): FieldError[] {
         code: 'prompt.empty',
         message: onlySpaces
           ? 'The prompt contains only spaces or line breaks. Describe the video you want.'
-          : 'The prompt is empty. Describe the video you want.'
+          : rules.prompt.required
+            ? 'The prompt is empty. Describe the video you want.'
+            : 'The prompt is empty. Text-to-video needs a description of the video (with an image it is optional).'
       }
     ]
   }

@@ -40,6 +40,12 @@ describe('electron-builder configuration', () => {
     expect(pkg.optionalDependencies.keytar).toBeTruthy()
   })
 
+  it('unpacks the ffmpeg and ffprobe binaries the poster maker runs (an executable inside app.asar cannot be started)', () => {
+    expect(config.asarUnpack).toEqual(expect.arrayContaining(['**/node_modules/@ffmpeg-installer/**', '**/node_modules/@ffprobe-installer/**']))
+    expect(pkg.dependencies['@ffmpeg-installer/ffmpeg']).toBeTruthy()
+    expect(pkg.dependencies['@ffprobe-installer/ffprobe']).toBeTruthy()
+  })
+
   it('flips Electron’s fuses for the packaged binary (security checklist: fuses)', () => {
     expect(config.electronFuses).toEqual({
       runAsNode: false,

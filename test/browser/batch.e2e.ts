@@ -8,19 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeCometApi, type FakeCometApi } from '../fake-cometapi/server'
 import { solidPng } from '../helpers/png'
 import type { Host } from './host/host'
-import { dropFiles, browserReady, hostProcess, inProcessHost, launch, shot, tempDir } from './e2e'
+import { dropFiles, browserReady, hostProcess, inProcessHost, launch, shot, tempDir, enterKey, makeImages } from './e2e'
 
 const skip = !browserReady()
-
-/** `n` distinct 640×360 PNGs (distinct content, so none is a duplicate). */
-function makeImages(dir: string, n: number, prefix = 'photo'): string[] {
-  mkdirSync(dir, { recursive: true })
-  return Array.from({ length: n }, (_, i) => {
-    const name = `${prefix}-${String(i + 1).padStart(2, '0')}.png`
-    writeFileSync(join(dir, name), solidPng(640, 360, [(i * 37) % 256, (i * 91) % 256, (i * 53 + 17) % 256]))
-    return name
-  })
-}
 
 /** `n` landscape 1280×720 and `n` portrait 720×1280 PNGs, interleaved, all distinct. */
 function makeMixed(dir: string, n: number, prefix: string): string[] {
@@ -32,15 +22,6 @@ function makeMixed(dir: string, n: number, prefix: string): string[] {
     writeFileSync(join(dir, tall), solidPng(720, 1280, [(i * 40 + 20) % 256, 160, (i * 70 + 5) % 256]))
     return [wide, tall]
   }).flat()
-}
-
-async function enterKey(page: Page): Promise<void> {
-  await page.waitForSelector('[data-testid="first-run"], [data-testid="compose-screen"]')
-  if (await page.locator('[data-testid="first-run"]').count()) {
-    await page.fill('[data-testid="key-input"]', 'sk-test-good')
-    await page.click('[data-testid="key-save"]')
-    await page.waitForSelector('[data-testid="compose-screen"]', { timeout: 15_000 })
-  }
 }
 
 /** Drops `names` on the Batch screen and waits for all their cards. */

@@ -1,10 +1,11 @@
 // Shared set-up for browser end-to-end tests: the fake CometAPI, the test host (in this process or
 // as its own process, to be killed), and Debian's Chromium driven by playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { solidPng } from '../helpers/png'
 import { required } from '../helpers/requirement'
 import { startHost, type Host, type HostOptions } from './host/host'
 
@@ -34,12 +35,41 @@ export async function launch(): Promise<{ browser: Browser; close: () => Promise
   return { browser, close: () => browser.close() }
 }
 
-/** A headless Chromium with one 1280×800 page already at `url`. */
-export async function openPage(url: string): Promise<{ browser: Browser; page: Page; close: () => Promise<void> }> {
+/** A headless Chromium with one page (1280×800 unless told) already at `url`; page errors go to `errors`. */
+export async function openPage(url: string, o: { width?: number; height?: number; errors?: string[] } = {}): Promise<{ browser: Browser; page: Page; close: () => Promise<void> }> {
   const b = await launch()
-  const page = await b.browser.newPage({ viewport: { width: 1280, height: 800 } })
+  const page = await b.browser.newPage({ viewport: { width: o.width ?? 1280, height: o.height ?? 800 } })
+  if (o.errors) page.on('pageerror', (e) => o.errors?.push(e.message))
   await page.goto(url)
   return { browser: b.browser, page, close: b.close }
+}
+
+/** Closes what a suite opened (a browser's close function, a host, a fake), skipping what never opened. */
+export async function closeAll(...things: (undefined | null | (() => Promise<void>) | { close(): Promise<void> })[]): Promise<void> {
+  for (const t of things) {
+    if (!t) continue
+    await (typeof t === 'function' ? t() : t.close())
+  }
+}
+
+/** `n` distinct 640×360 PNGs named `<prefix>-01.png`…; `salt` shifts the colours (another set, other hashes). */
+export function makeImages(dir: string, n: number, prefix = 'photo', salt = 0): string[] {
+  mkdirSync(dir, { recursive: true })
+  return Array.from({ length: n }, (_, i) => {
+    const name = `${prefix}-${String(i + 1).padStart(2, '0')}.png`
+    writeFileSync(join(dir, name), solidPng(640, 360, [(i * 37 + salt) % 256, (i * 91 + salt * 3) % 256, (i * 53 + 17 + salt * 7) % 256]))
+    return name
+  })
+}
+
+/** Gets past the first-run screen with the fake's good key (when it is shown). */
+export async function enterKey(page: Page): Promise<void> {
+  await page.waitForSelector('[data-testid="first-run"], [data-testid="compose-screen"]')
+  if (await page.locator('[data-testid="first-run"]').count()) {
+    await page.fill('[data-testid="key-input"]', 'sk-test-good')
+    await page.click('[data-testid="key-save"]')
+    await page.waitForSelector('[data-testid="compose-screen"]', { timeout: 15_000 })
+  }
 }
 
 export function tempDir(prefix: string): string {

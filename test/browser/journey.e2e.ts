@@ -34,10 +34,21 @@ describe.skipIf(skip)('first run to playback', () => {
   it('rejects a wrong key with a plain message, then accepts the right one', async () => {
     await page.waitForSelector('[data-testid="first-run"]')
     await shot(page, '01-first-run')
+    const cardTop = async (): Promise<number> => (await page.locator('.first-run-card').boundingBox())?.y ?? -1
+    const before = await cardTop()
     await page.fill('[data-testid="key-input"]', 'sk-wrong-key-0000000000')
     await page.click('[data-testid="key-save"]')
     await page.waitForSelector('[data-testid="key-error"]')
-    expect(await page.textContent('[data-testid="key-error"]')).toMatch(/did not accept the API key/)
+    // Plain words: what to check and where keys are made; the request id and the server's words go to details.
+    const said = await page.textContent('[data-testid="key-error"]')
+    expect(said).toMatch(/CometAPI did not accept this key\. Check that you copied all of it/)
+    expect(said).toMatch(/cometapi\.com\/console\/token/)
+    expect(said).not.toMatch(/request id|401|invalid token/)
+    const details = page.locator('[data-testid="key-error-details"]')
+    expect(await details.textContent()).toMatch(/401.*invalid token.*request id [0-9a-f]{32}/s)
+    // The card does not jump when the message appears.
+    expect(await cardTop()).toBe(before)
+    await shot(page, '01-first-run-wrong-key')
     await page.fill('[data-testid="key-input"]', '  sk-test-good  ')
     await page.click('[data-testid="key-save"]')
     await page.waitForSelector('[data-testid="compose-screen"]', { timeout: 15_000 })

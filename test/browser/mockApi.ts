@@ -8,6 +8,7 @@
 import type { AppInfo, CreateJobsReply, EventChannel, EventOf, ImageCard, InvokeChannel, ReplyOf, RequestOf, StudioApi } from '../../src/shared/ipc/contract'
 import { parseImageHeader } from '../../src/shared/imageHeader'
 import type { EngineStatus, JobSpec, JobState, JobView } from '../../src/shared/jobs'
+import { CANCELABLE_STATES, isIn } from '../../src/shared/jobStates'
 import type { KeyStatus } from '../../src/shared/keys'
 import type { LibraryItem, LibraryQuery } from '../../src/shared/library'
 import type { CatalogModel, FieldError, ImageInfo } from '../../src/shared/modelTypes'
@@ -43,7 +44,8 @@ export function createMockApi(params = new URLSearchParams(location.search)): St
     language: (params.get('lang') as Settings['language']) ?? 'system',
     notifications: true,
     favoriteModels: ['sora-2', 'kling-v3'],
-    lastModel: 'sora-2'
+    lastModel: 'sora-2',
+    lastFields: {}
   }
   const paused = params.get('paused') as 'auth' | 'bad_base_url' | null
   const engine = (): EngineStatus => {
@@ -56,6 +58,7 @@ export function createMockApi(params = new URLSearchParams(location.search)): St
         : !key.set
           ? { kind: 'no_key', message: 'Add your CometAPI key to start generating.', code: 'api.noKey', params: {}, since: now }
           : null,
+      unreachable: params.get('unreachable') === '1' ? { since: now - 90_000, message: 'Could not find https://api.cometapi.com. Check your network connection and the base URL in Settings; trying again shortly.', code: 'api.dns', params: { baseUrl: 'https://api.cometapi.com' } } : null,
       counts
     }
   }
@@ -168,7 +171,9 @@ export function createMockApi(params = new URLSearchParams(location.search)): St
       lastDays: days,
       pending: empty ? 0 : 1.84,
       dailyBudget: settings.dailyBudget,
-      unpricedJobsThisMonth: empty ? 0 : 3
+      unpricedJobsThisMonth: empty ? 0 : 3,
+      notBilledThisMonth: empty ? { jobs: 0, amount: 0 } : { jobs: 4, amount: 1.28 },
+      billingUnknownThisMonth: empty ? { jobs: 0, amount: 0 } : { jobs: 1, amount: 0.32 }
     }
   }
 
@@ -309,6 +314,24 @@ export function createMockApi(params = new URLSearchParams(location.search)): St
     },
     'jobs.open': () => true,
     'jobs.showInFolder': () => true,
+    'jobs.details': ({ id }) => {
+      const job = jobs.get(id) as JobView
+      const timeline: { state: JobView['state']; at: number }[] = [{ state: 'queued', at: job.createdAt }]
+      if (job.state !== 'queued') timeline.push({ state: job.state, at: job.updatedAt })
+      const replacedBy = [...jobs.values()].find((j) => j.parentId === id && j.lineage === 'retry')?.id ?? null
+      return { job, timeline, billed: job.remoteId && job.estimatedCost !== null ? { amount: job.estimatedCost, at: job.submittedAt ?? job.createdAt } : null, replacedBy }
+    },
+    'jobs.retryFailed': ({ ids }) => {
+      const made = ids.filter((id) => jobs.get(id)?.state === 'failed' && jobs.get(id)?.remoteId).map((id) => clone(id, 'retry'))
+      const out = made.flatMap((r) => (r.ok ? r.jobs : []))
+      return { ok: true, jobs: out, held: false, estimate: out.reduce((a, j) => a + (j.estimatedCost ?? 0), 0), note: null }
+    },
+    'jobs.cancelMany': ({ ids }) => {
+      const out = ids.filter((id) => jobs.has(id) && isIn(CANCELABLE_STATES, (jobs.get(id) as JobView).state)).map((id): JobView => ({ ...(jobs.get(id) as JobView), state: 'canceled', updatedAt: Date.now() }))
+      for (const j of out) jobs.set(j.id, j)
+      changed(out)
+      return out.length
+    },
     'files.chosen': () => true,
     'files.inspect': async ({ paths, model }) => {
       await delay(200 + Math.min(800, paths.length))
@@ -371,6 +394,31 @@ export function createMockApi(params = new URLSearchParams(location.search)): St
     'library.rescan': () => ({ added: 0, updated: 0, removed: 0, skipped: [] }),
     'library.open': () => true,
     'library.showInFolder': () => true,
+    'library.ids': (q) => queryLibrary(q).slice(q.offset ?? 0, q.limit === undefined ? undefined : (q.offset ?? 0) + q.limit).map((i) => i.id),
+    'library.favoriteMany': ({ ids, favorite }) => {
+      for (const id of ids) {
+        const item = library.get(id)
+        if (item) library.set(id, { ...item, favorite })
+      }
+      setTimeout(() => emit('library.changed', { itemIds: ids }), 10)
+      return ids.length
+    },
+    'library.tagMany': ({ ids, add }) => {
+      for (const id of ids) {
+        const item = library.get(id)
+        if (item) library.set(id, { ...item, tags: [...new Set([...item.tags, ...add])] })
+      }
+      setTimeout(() => emit('library.changed', { itemIds: ids }), 10)
+      return ids.length
+    },
+    'library.deleteMany': ({ ids }) => {
+      for (const id of ids) library.delete(id)
+      setTimeout(() => emit('library.changed', { itemIds: [] }), 10)
+      return { deleted: ids.length, failed: [] }
+    },
+    'library.export': ({ ids }) => ({ folder: '/Users/demo/Movies/Export', copied: ids.length, failed: [] }),
+    'library.saveCopy': ({ id }) => `/Users/demo/Movies/${library.get(id)?.fileName ?? 'video.mp4'}`,
+    'library.openFolder': () => true,
     'spend.summary': async () => {
       await delay(80)
       return spendSummary()

@@ -186,7 +186,8 @@ describe('comet-video', () => {
     const before = fake.log.length
     const set = await runCli(['key', 'set'], env, 'sk-not-a-real-key-0000\n')
     expect(set.code).toBe(3)
-    expect(set.stderr).toMatch(/did not accept the API key \(401\)/)
+    expect(set.stderr).toMatch(/did not accept this key\. Check that you copied all of it/)
+    expect(set.stderr).toMatch(/CometAPI answered: HTTP 401, “invalid token”, request id [0-9a-f]{32}/)
     expect(set.stderr + set.stdout).not.toMatch(/sk-not-a-real-key/)
     // The check is one authenticated call to the base URL.
     expect(fake.log.slice(before).some((e) => e.path === '/v1/models')).toBe(true)

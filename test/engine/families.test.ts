@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { JobSpec } from '../../src/shared/jobs'
-import { FIXTURES, harness, settle, type Harness } from './harness'
+import { FIXTURES, createOne, harness, settle, until, type Harness } from './harness'
 
 const img = (name: string): string => join(FIXTURES, 'images', name)
 
@@ -94,5 +94,23 @@ describe('remix and lineage', () => {
     expect(r).toMatchObject({ state: 'completed', parentId: done.id, lineage: 'remix' })
     expect(h.fake.log.filter((e) => e.kind === 'remix' && e.created)).toHaveLength(1)
     expect(h.engine.library.getByJob(r.id)?.lineage).toBe('remix')
+  })
+})
+
+describe('progress', () => {
+  it('a family that reports no progress (Kling) leaves it unknown while running, never a made-up 0 %; Sora reports its percent', async () => {
+    h = await harness({ durations: { '*': 4000 } })
+    h.engine.start()
+    const kling = await createOne(h.engine, { model: 'kling-v2-6', prompt: 'kling no progress', seconds: 5, aspectRatio: '16:9' })
+    const sora = await createOne(h.engine, { model: 'sora-2', prompt: 'sora progress', seconds: 4, size: '1280x720' })
+    const polled = (prompt: string): boolean => h.fake.log.some((e) => e.kind === 'poll' && e.status === 200 && e.taskId !== null && h.fake.taskIdsByPrompt(prompt).includes(e.taskId))
+    await until(() => polled('kling no progress') && h.engine.getJob(kling)?.state === 'running', 15_000)
+    expect(h.engine.getJob(kling)).toMatchObject({ state: 'running', progress: null })
+    await until(() => (h.engine.getJob(sora)?.progress ?? 0) > 0, 15_000)
+    const done = await settle(h.engine, [kling, sora])
+    expect(done.map((j) => [j.state, j.progress])).toEqual([
+      ['completed', 100],
+      ['completed', 100]
+    ])
   })
 })

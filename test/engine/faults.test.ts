@@ -230,3 +230,31 @@ describe('authentication and base URL', () => {
     expect(h.engine.status().paused?.message).toMatch(/base URL/)
   })
 })
+
+describe('CometAPI unreachable', () => {
+  it('says so once in the engine status while nothing answers (not on one blip), and clears it at the first answer', async () => {
+    h = await harness({ durations: { '*': 600 } })
+    const statuses: (string | null)[] = []
+    h.engine.on((e) => {
+      if (e.type === 'engine.status') statuses.push(e.status.unreachable?.code ?? null)
+    })
+    h.engine.start()
+    const id = await createOne(h.engine, sora('through an outage'))
+    await until(() => h.engine.getJob(id)?.state === 'running' || h.engine.getJob(id)?.state === 'completed')
+    // One reset alone is a blip.
+    h.fake.injectOnce({ kind: 'poll', fault: 'reset' })
+    await new Promise((r) => setTimeout(r, 400))
+    expect(h.engine.status().unreachable).toBeNull()
+    await h.fake.goOffline()
+    await until(() => h.engine.status().unreachable !== null, 15_000)
+    expect(h.engine.status().unreachable).toMatchObject({ code: expect.stringMatching(/^api\./), message: expect.any(String) })
+    expect(h.engine.getJob(id)?.state).not.toBe('failed')
+    await h.fake.goOnline()
+    await until(() => h.engine.status().unreachable === null, 15_000)
+    const [job] = await settle(h.engine, [id])
+    expect(job.state).toBe('completed')
+    // Told once when it went, once when it came back (not on every failed request).
+    expect(statuses.filter((c) => c !== null).length).toBeLessThanOrEqual(2)
+    expect(statuses.at(-1) ?? null).toBeNull()
+  }, 40_000)
+})

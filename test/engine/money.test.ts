@@ -210,8 +210,55 @@ describe('the daily cap', () => {
     const r = await h.engine.createJobs({ specs: [{ model: 'wan2.6', prompt: 'no price', size: '1280x720' }] })
     if (!r.ok) throw new Error(JSON.stringify(r.errors))
     expect(r.held).toBe(true)
-    expect(r.note).toMatch(/price of 1 job\(s\) is unknown.*daily cap of 100\.00/)
+    expect(r.note).toMatch(/price of 1 job\(s\) is unknown.*daily cap of \$100\.00/)
     expect(r.jobs[0].state).toBe('held')
     expect(h.fake.creates()).toHaveLength(0)
   })
+
+  it('says what is held with the currency, "this job" for one and "these N jobs" for many, and hands the amounts over for translation', async () => {
+    h = await harness()
+    h.engine.updateSettings({ dailyBudget: 0.5 })
+    h.engine.start()
+    await h.engine.refreshModels({ force: true })
+    // sora-2: 0.08/s in the fake catalog, 4 s = $0.32 each.
+    const one = await h.engine.createJobs({ specs: [{ model: 'sora-2', prompt: 'one over', seconds: 8, size: '1280x720' }] })
+    if (!one.ok) throw new Error(JSON.stringify(one.errors))
+    expect(one.note).toBe('Held: this job (about $0.64) would take today’s spend to $0.64, above your daily cap of $0.50. Confirm to send it.')
+    const three = await h.engine.createJobs({ specs: [0, 1, 2].map((i) => ({ model: 'sora-2', prompt: `three over ${i}`, seconds: 4, size: '1280x720' })) })
+    if (!three.ok) throw new Error(JSON.stringify(three.errors))
+    expect(three.note).toBe('Held: these 3 jobs (about $0.96) would take today’s spend to $0.96, above your daily cap of $0.50. Confirm to send them.')
+    expect(three.jobs[0]).toMatchObject({ noteCode: 'held.overCap', noteParams: { count: 3, estimate: 0.96, total: 0.96, cap: 0.5, currency: 'USD' } })
+  })
+})
+
+describe('spend: billed and not billed apart', () => {
+  it('counts what CometAPI took as billed, what ended before it did as not billed, and an unknown create apart', async () => {
+    h = await harness()
+    h.engine.updateSettings({ dailyBudget: 0.01 })
+    h.engine.start()
+    await h.engine.refreshModels({ force: true })
+    // Held above the cap, then canceled: never sent, never billed.
+    const held = await h.engine.createJobs({ specs: [sora('held then canceled')] })
+    if (!held.ok) throw new Error('create')
+    h.engine.cancel(held.jobs[0].id)
+    h.engine.updateSettings({ dailyBudget: null })
+    // Made and billed.
+    const made = await createOne(h.engine, sora('billed'))
+    await until(() => h.engine.getJob(made)?.remoteId != null)
+    // The create's answer lost at the gateway: it may have arrived.
+    h.fake.injectOnce({ kind: 'create', fault: 'create-then-524' })
+    const unsure = await createOne(h.engine, sora('maybe billed'))
+    await settle(h.engine, [made, unsure])
+    expect([h.engine.getJob(made)?.state, h.engine.getJob(unsure)?.state]).toEqual(['completed', 'needs_decision'])
+    const s = h.engine.spend()
+    expect(s.monthTotal).toBeCloseTo(0.32, 6)
+    expect(s.notBilledThisMonth).toEqual({ jobs: 1, amount: 0.32 })
+    expect(s.billingUnknownThisMonth).toEqual({ jobs: 1, amount: 0.32 })
+    // Dismissed by the person, its create may still have arrived: it stays "maybe billed", never "not billed".
+    h.engine.decide(unsure, 'dismiss')
+    expect(h.engine.getJob(unsure)?.state).toBe('canceled')
+    const after = h.engine.spend()
+    expect(after.notBilledThisMonth).toEqual({ jobs: 1, amount: 0.32 })
+    expect(after.billingUnknownThisMonth).toEqual({ jobs: 1, amount: 0.32 })
+  }, 60_000)
 })

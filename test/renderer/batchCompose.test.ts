@@ -3,7 +3,7 @@ import type { ImageCard } from '../../src/shared/ipc/contract'
 import type { CatalogModel } from '../../src/shared/modelTypes'
 import { rulesForModel } from '../../src/shared/modelRules'
 import { batchCounts, cardStatus, checkCard, fixableCards, markDuplicates, mergeCards, planBatch, replaceCard, sizePerImage, sizesOf, type BatchData } from '../../src/renderer/src/store/batchModel'
-import { adaptDraftToModel, draftErrors, draftFromSpec, emptyDraft, finalSpec, specFromDraft, visibleErrors } from '../../src/renderer/src/store/composeModel'
+import { adaptDraftToModel, draftErrors, draftForModel, draftFromSpec, emptyDraft, finalSpec, rememberFields, rememberedOf, specFromDraft, visibleErrors } from '../../src/renderer/src/store/composeModel'
 
 function model(id: string, family: CatalogModel['family'], pricing: Partial<CatalogModel['pricing']>): CatalogModel {
   const rules = rulesForModel(id, family)
@@ -91,6 +91,38 @@ describe('a mixed-orientation batch on a model whose image must match the size (
     const d = data([portrait(0)], { settings: { seconds: null, size: '1280x720', aspectRatio: '', resolution: '' }, createErrors: refused })
     expect(checkCard(d.cards[0], d, sora)).toEqual({ problems: [expect.objectContaining({ code: 'image.sizeMismatch' })], fix: { width: 1280, height: 720 } })
     expect(cardStatus(d.cards[0], d, sora)).toBe('problem')
+  })
+})
+
+describe('Compose remembers the last fields of each model', () => {
+  it('opens a model with the fields it was last sent with, when it still accepts them', () => {
+    const remembered = rememberedOf({ model: 'sora-2', prompt: 'p', seconds: 8, size: '720x1280' })
+    expect(remembered).toEqual({ seconds: 8, size: '720x1280' })
+    expect(draftForModel(emptyDraft(), sora, remembered)).toMatchObject({ model: 'sora-2', seconds: 8, size: '720x1280' })
+    // Values the model no longer takes are dropped, not sent.
+    expect(draftForModel(emptyDraft(), sora, { seconds: 7, size: '999x999' })).toMatchObject({ seconds: null, size: '' })
+    expect(draftForModel(emptyDraft(), sora, undefined)).toEqual(adaptDraftToModel(emptyDraft(), sora))
+  })
+
+  it('never switches the form to image-to-video by itself: images are not remembered, and Generate would refuse an empty image slot', () => {
+    const fromImages = rememberedOf({ model: 'sora-2', prompt: 'p', seconds: 4, images: ['/a.png'] })
+    expect(fromImages).toEqual({ seconds: 4 })
+    expect(draftForModel(emptyDraft(), sora, { ...fromImages, mode: 'image-to-video' } as never).mode).toBe('text-to-video')
+  })
+
+  it('what the form already holds and the model accepts wins over what was remembered', () => {
+    const typed = { ...emptyDraft('kling-v3'), prompt: 'typed', seconds: 12, size: '1280x720' }
+    expect(draftForModel(typed, sora, { seconds: 8, size: '720x1280' })).toMatchObject({ prompt: 'typed', seconds: 12, size: '1280x720' })
+  })
+
+  it('keeps the most recent models only', () => {
+    let all = {}
+    for (let i = 0; i < 60; i++) all = rememberFields(all, `m${i}`, { seconds: i }, 50)
+    all = rememberFields(all, 'm20', { seconds: 99 }, 50)
+    const ids = Object.keys(all)
+    expect(ids).toHaveLength(50)
+    expect(ids[0]).toBe('m10')
+    expect(ids[ids.length - 1]).toBe('m20')
   })
 })
 

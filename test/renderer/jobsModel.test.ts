@@ -1,40 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { JobView } from '../../src/shared/jobs'
+import { jobView as job } from '../helpers/jobView'
 import { ACTIVE_STATES, TERMINAL_STATES, WAITING_FOR_PERSON_STATES } from '../../src/shared/jobStates'
 import { activeCount, applyJobsChanged, countIn, emptyJobs, filterCount, filterJobIds, finishedIds, jobsFromList, mergeJobs, statesOf } from '../../src/renderer/src/store/jobsModel'
 
-function job(id: string, createdAt: number, patch: Partial<JobView> = {}): JobView {
-  return {
-    id,
-    batchId: null,
-    parentId: null,
-    lineage: null,
-    model: 'sora-2',
-    provider: 'openai-videos',
-    vendor: 'OpenAI',
-    spec: { model: 'sora-2', prompt: `prompt ${id}` },
-    state: 'queued',
-    progress: null,
-    downloadedBytes: 0,
-    downloadTotal: null,
-    remoteId: null,
-    billed: false,
-    externalId: id,
-    estimatedCost: 0.32,
-    error: null,
-    note: null,
-    noteCode: null,
-    noteParams: null,
-    file: null,
-    libraryItemId: null,
-    createdAt,
-    updatedAt: createdAt,
-    submittedAt: null,
-    completedAt: null,
-    etaAt: null,
-    ...patch
-  }
-}
 
 describe('jobs patch application', () => {
   it('orders newest first and counts states', () => {
@@ -85,13 +53,16 @@ describe('jobs patch application', () => {
     expect(next.order).toEqual([])
   })
 
-  it('stays fast with 10,000 jobs', () => {
+  // Speed is measured in the benchmarks (house rule: no timed unit tests; this one failed on a busy machine).
+  it('applies 200 patches to a 10,000-job queue in place: order kept, counts follow', () => {
     const list = Array.from({ length: 10_000 }, (_, i) => job(`j${i}`, i))
     let data = jobsFromList(list)
-    const started = performance.now()
     for (let i = 0; i < 200; i++) data = applyJobsChanged(data, { jobs: [job(`j${i * 7}`, i * 7, { state: 'running', progress: i % 100, updatedAt: 100_000 + i })], removed: [] })
-    expect(performance.now() - started).toBeLessThan(500)
     expect(data.order.length).toBe(10_000)
+    expect(data.order[0]).toBe('j9999')
+    expect(data.counts.running).toBe(200)
+    expect(data.counts.queued).toBe(9800)
+    expect(data.byId.get('j7')).toMatchObject({ state: 'running', progress: 1 })
   })
 })
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { LibraryItem } from '../../src/shared/library'
 import { clampTime, commandFor, fasterSpeed } from '../../src/renderer/src/features/player/playerKeys'
 import { formatBytes, formatClock, formatMoney, priceParts } from '../../src/renderer/src/lib/format'
-import { initialModel, matchesModel, orderModels } from '../../src/renderer/src/lib/models'
+import { initialModel, matchesModel, modelGroup, orderModels, recentModels } from '../../src/renderer/src/lib/models'
 import { selectFavoriteModels, useApp } from '../../src/renderer/src/store/app'
 import { compareRuns } from '../../src/renderer/src/store/compareModel'
 import { jobsFromList } from '../../src/renderer/src/store/jobsModel'
@@ -79,6 +79,15 @@ describe('model lists', () => {
 
   it('pins usable favourites, sinks unavailable', () => {
     expect(orderModels(models, ['fav', 'up']).map((x) => x.id)).toEqual(['fav', 'a', 'b', 'up'])
+  })
+
+  it('lists favourites, then the recently used (most recent first), then the rest by vendor', () => {
+    const more = [...models, m('c', 'Acme'), m('d', 'Acme')]
+    const recent = recentModels(['d', 'd', 'b', 'fav', 'up', 'b'])
+    expect(recent).toEqual(['d', 'b', 'fav', 'up'])
+    expect(orderModels(more, ['fav'], recent).map((x) => x.id)).toEqual(['fav', 'd', 'b', 'a', 'c', 'up'])
+    expect(modelGroup(more[5], new Set(['fav']), new Set(recent))).toBe('recent')
+    expect(modelGroup(more[2], new Set(['fav']), new Set(recent))).toBe('off')
   })
 
   it('searches id, name and vendor; filters by mode', () => {

@@ -47,6 +47,7 @@ describe('Open and Show in folder', () => {
         showItemInFolder: (p) => void shell.push(`show ${p}`),
         trashItem: async (p) => void shell.push(`trash ${p}`),
         chooseFolder: async () => null,
+        chooseSaveFile: async () => null,
         openExternal: async (u) => void shell.push(`external ${u}`),
         notify: () => {}
       }

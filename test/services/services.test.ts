@@ -59,6 +59,7 @@ describe('services over the contract', () => {
         showItemInFolder: () => {},
         trashItem: async () => {},
         chooseFolder: async () => record.folder,
+        chooseSaveFile: async () => null,
         openExternal: async () => {},
         notify: (title) => void record.notes.push(title)
       }
@@ -226,7 +227,7 @@ describe('images the person did not choose', () => {
       platform: 'linux',
       systemLocale: 'en-US',
       logger,
-      shell: { openPath: async () => true, showItemInFolder: () => {}, trashItem: async () => {}, chooseFolder: async () => null, openExternal: async () => {}, notify: () => {} }
+      shell: { openPath: async () => true, showItemInFolder: () => {}, trashItem: async () => {}, chooseFolder: async () => null, chooseSaveFile: async () => null, openExternal: async () => {}, notify: () => {} }
     })
     const handlers = createHandlers(studio)
     const image = join(FIXTURES, 'images/solid-300x300.jpg')

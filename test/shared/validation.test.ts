@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { JobSpec } from '../../src/shared/jobs'
 import { rulesForModel } from '../../src/shared/modelRules'
 import type { FieldError, ImageInfo, ImageType, ModelRules } from '../../src/shared/modelTypes'
-import { applyDefaults, estimateCost, validateSpec } from '../../src/shared/validation'
+import { applyDefaults, estimateCost, promptRequired, validateSpec } from '../../src/shared/validation'
 
 const MB = 1024 * 1024
 const sora = rulesForModel('sora-2', 'openai-videos')
@@ -283,5 +283,33 @@ describe('estimateCost', () => {
     expect(estimateCost({ perSecond: null, perRequest: 0.3, currency: 'USD' }, kling, { model: 'kling-v3', prompt: 'x' })).toBe(0.3)
     expect(estimateCost({ perSecond: null, perRequest: null, currency: null }, sora, spec())).toBeNull()
     expect(estimateCost(perSecond, rulesForModel('minimax-h3', 'openai-videos'), spec())).toBeNull()
+  })
+})
+
+describe('an empty prompt: the label and the check follow one rule', () => {
+  const kling3 = rulesForModel('kling-v3', 'kling')
+  const photo = img('png', 1024, 1024, 50_000, '/pics/a.png')
+
+  it('Kling text-to-video refuses an empty prompt here (not only at create); with an image it is optional', () => {
+    expect(validateSpec({ model: 'kling-v3', prompt: '' }, kling3, []).map((e) => e.code)).toContain('prompt.empty')
+    expect(validateSpec({ model: 'kling-v3', prompt: '', images: [photo.path] }, kling3, [photo]).map((e) => e.code)).not.toContain('prompt.empty')
+    expect(promptRequired(kling3, 0)).toBe(true)
+    expect(promptRequired(kling3, 1)).toBe(false)
+  })
+
+  it('for every rule set, "(optional)" is shown exactly when an empty prompt passes the check', () => {
+    const ids: [string, Parameters<typeof rulesForModel>[1]][] = [
+      ['sora-2', 'openai-videos'], ['doubao-seedance-2-0', 'openai-videos'], ['veo3.1', 'openai-videos'], ['wan2.6', 'openai-videos'],
+      ['viduq3-turbo', 'openai-videos'], ['omni-fast', 'openai-videos'], ['gen4_turbo', 'runway'], ['kling-v3', 'kling'], ['grok-imagine-video', 'xai'], ['unknown-model', 'openai-videos']
+    ]
+    for (const [id, family] of ids) {
+      const r = rulesForModel(id, family)
+      for (const n of r.images.max > 0 ? [0, 1] : [0]) {
+        if (n < r.images.min) continue
+        const images = Array.from({ length: n }, () => photo)
+        const refused = validateSpec({ model: id, prompt: '', images: images.map((i) => i.path) }, r, images).some((e) => e.code === 'prompt.empty')
+        expect({ id, images: n, required: promptRequired(r, n) }).toEqual({ id, images: n, required: refused })
+      }
+    }
   })
 })

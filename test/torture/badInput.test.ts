@@ -162,7 +162,7 @@ describe('keys and base URL', () => {
     expect(await set('sk-abc def-12345')).toMatchObject({ ok: false, message: expect.stringMatching(/contains spaces or line breaks/) })
     expect(await set('sk-test\u0000good')).toMatchObject({ ok: false, message: expect.stringMatching(/control characters/) })
     const wrong = await set('sk-wrong-0123456789')
-    expect(wrong).toMatchObject({ ok: false, verified: true, message: expect.stringMatching(/did not accept the API key \(401\)/) })
+    expect(wrong).toMatchObject({ ok: false, verified: true, message: expect.stringMatching(/did not accept this key\. Check that you copied all of it/), refusal: { httpStatus: 401, serverMessage: 'invalid token', requestId: expect.stringMatching(/^[0-9a-f]{32}$/) } })
     expect(wrong.message).not.toContain('sk-wrong-0123456789')
     expect(await set('  Bearer sk-test-good \n')).toMatchObject({ ok: true, status: { last4: 'good' } })
     figures['bad keys refused with a reason'] = '4/4 (empty, inner space, NUL, wrong); padded "Bearer" key accepted'

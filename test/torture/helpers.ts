@@ -157,6 +157,7 @@ export function makeStudio(dataDir: string, apiUrl: string, o: { key?: string | 
       showItemInFolder: () => {},
       trashItem: async (p) => rm(p, { force: true }),
       chooseFolder: async () => null,
+      chooseSaveFile: async () => null,
       openExternal: async () => {},
       notify: () => {}
     }

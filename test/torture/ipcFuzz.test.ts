@@ -53,6 +53,9 @@ const TEMPLATES: Record<InvokeChannel, unknown> = {
   'jobs.remove': { ids: ['j1'] },
   'jobs.open': { id: 'j1' },
   'jobs.showInFolder': { id: 'j1' },
+  'jobs.details': { id: 'j1' },
+  'jobs.retryFailed': { ids: ['j1'] },
+  'jobs.cancelMany': { ids: ['j1'] },
   'files.inspect': { paths: ['/nonexistent/a.png'], model: 'sora-2' },
   'files.chosen': { paths: ['/nonexistent/a.png'] },
   'files.saveFixedImage': { sourceName: 'a.png', mime: 'image/png', bytes },
@@ -66,6 +69,13 @@ const TEMPLATES: Record<InvokeChannel, unknown> = {
   'library.rescan': {},
   'library.open': { id: 'i1' },
   'library.showInFolder': { id: 'i1' },
+  'library.ids': { search: 'x', favorite: true, sort: 'newest', offset: 0, limit: 10 },
+  'library.favoriteMany': { ids: ['i1'], favorite: true },
+  'library.tagMany': { ids: ['i1'], add: ['a'] },
+  'library.deleteMany': { ids: ['i1'] },
+  'library.export': { ids: ['i1'] },
+  'library.saveCopy': { id: 'i1' },
+  'library.openFolder': {},
   'spend.summary': {},
   'settings.get': {},
   'settings.update': { theme: 'dark', requestsPerSecond: 2, dailyBudget: null, favoriteModels: ['sora-2'] },
@@ -77,12 +87,12 @@ const TEMPLATES: Record<InvokeChannel, unknown> = {
 const NEVER_RUN_VALID = new Set<InvokeChannel>(['settings.moveLibrary', 'key.set', 'catalog.list', 'library.rescan'])
 /**
  * Not given hostile payloads: they reach the network (a key check, the catalog), or doing what they
- * ask is their job (the preload's record of a drop, the folder dialog, a rescan of the folder).
+ * ask is their job (the preload's record of a drop, the folder dialog, a rescan of the folder, opening it).
  */
-const NEVER_RUN_HOSTILE = new Set<InvokeChannel>(['key.set', 'catalog.list', 'files.chosen', 'settings.chooseFolder', 'library.rescan'])
+const NEVER_RUN_HOSTILE = new Set<InvokeChannel>(['key.set', 'catalog.list', 'files.chosen', 'settings.chooseFolder', 'library.openFolder', 'library.rescan'])
 /** Channels that only read: any answer is fine, as long as nothing changed. */
 const READ_ONLY = new Set<InvokeChannel>([
-  'app.info', 'key.status', 'engine.status', 'jobs.list', 'jobs.validate', 'library.list', 'library.get', 'library.facets', 'spend.summary', 'settings.get'
+  'app.info', 'key.status', 'engine.status', 'jobs.list', 'jobs.validate', 'library.list', 'library.ids', 'library.get', 'library.facets', 'spend.summary', 'settings.get'
 ])
 
 const KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'then', 'valueOf', '', 'x'.repeat(300), '\u0000', 'id', '$bytes']

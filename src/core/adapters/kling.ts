@@ -52,14 +52,8 @@ export const klingAdapter: VideoAdapter = {
 
   validate(spec: JobSpec, rules: ModelRules, images: ImageInfo[]): FieldError[] {
     const errors = [...validateSpec(spec, rules, images), ...reservedParamErrors(spec.params, RESERVED)]
+    // An empty text-to-video prompt is refused by validateSpec (rules.prompt.requiredWithoutImages).
     const withImages = klingAction(spec) === 'image2video' || images.length > 0
-    if (!withImages && spec.prompt.trim() === '') {
-      errors.unshift({
-        field: 'prompt',
-        code: 'prompt.empty',
-        message: 'The prompt is empty. Text-to-video needs a description of the video (with an image it is optional).'
-      })
-    }
     if (withImages && spec.aspectRatio) {
       errors.push({
         field: 'aspectRatio',

@@ -23,7 +23,8 @@ function migrate(db: Db): void {
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue
     db.transaction(() => {
-      db.exec(m.sql)
+      if (m.sql) db.exec(m.sql)
+      m.run?.(db)
       db.pragma(`user_version = ${m.version}`)
     })()
   }

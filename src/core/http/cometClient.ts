@@ -10,6 +10,7 @@ import { baseUrlProblem } from './baseUrl'
 import { type ActionCode, ApiError, classifyHttpFailure, classifyMalformed, classifyTransportError, redact, type ClassifyContext } from './apiError'
 import { backoffDelay, type BackoffPolicy, DEFAULT_BACKOFF } from './backoff'
 import type { BudgetClass, BudgetGrant, RequestBudget } from './requestBudget'
+import type { Reachability } from './reachability'
 import { TransportError, type HttpTransport } from './transport'
 
 export const DEFAULT_BASE_URL = 'https://api.cometapi.com'
@@ -28,6 +29,8 @@ export interface CometClientOptions {
   logger: Logger
   connectTimeoutMs?: number
   readTimeoutMs?: number
+  /** Told whether CometAPI answered each request (see reachability.ts). */
+  reachability?: Pick<Reachability, 'answered' | 'failed'>
 }
 
 export interface CallOptions {
@@ -150,6 +153,8 @@ export class CometClient {
     } catch (err) {
       if (err instanceof TransportError) {
         const apiErr = classifyTransportError(err, ctx)
+        // Canceled by us (the job was canceled, the app quits) says nothing about CometAPI.
+        if (!opts.signal?.aborted) this.o.reachability?.failed(apiErr.toMessage())
         this.o.logger.log('warn', `${spec.method} ${ctx.path} failed: ${apiErr.kind}`, { code: err.code, sent: err.sent })
         throw apiErr
       }
@@ -163,11 +168,16 @@ export class CometClient {
       json = undefined
     }
     this.o.logger.log('debug', `${spec.method} ${ctx.path} → ${res.status}`, { ms: this.o.clock.now() - started })
+    // A gateway standing in for CometAPI (its 502/503/504/524 pages) is not CometAPI answering.
+    const gateway = [502, 503, 504, 520, 521, 522, 523, 524].includes(res.status) && json === undefined
     if (res.status >= 200 && res.status < 300) {
+      this.o.reachability?.answered()
       if (json === undefined) throw classifyMalformed(ctx, res.headers['content-type'] ?? '', text)
       return { status: res.status, body: json, headers: res.headers }
     }
     const apiErr = classifyHttpFailure({ status: res.status, headers: res.headers, text: redact(text, secrets), body: json }, ctx, secrets, this.o.clock.now())
+    if (gateway) this.o.reachability?.failed(apiErr.toMessage())
+    else this.o.reachability?.answered()
     this.o.logger.log(apiErr.retryable ? 'warn' : 'error', `${spec.method} ${ctx.path} → ${res.status} ${apiErr.kind}`, { requestId: apiErr.requestId })
     throw apiErr
   }

@@ -37,6 +37,12 @@ interface Attempt {
   notVideo: number
 }
 
+/** What else happens around a download (beside the job's own transitions). */
+export interface DownloadsEffects {
+  /** A video is in the library (its job just completed): make its poster, off the job's lifecycle. */
+  landed?(itemId: string): void
+}
+
 export type DownloadsPorts = Pick<StagePorts, 'clock' | 'logger' | 'timing' | 'jobs' | 'hub' | 'client' | 'library' | 'settings' | 'lifetime'>
 
 export class Downloads {
@@ -50,7 +56,8 @@ export class Downloads {
   constructor(
     private readonly ctx: DownloadsPorts,
     private readonly poller: Poller,
-    private readonly hooks: DownloadHooks = {}
+    private readonly hooks: DownloadHooks = {},
+    private readonly effects: DownloadsEffects = {}
   ) {
     const s = ctx.settings.current
     this.limiters = new LimiterPair(new AimdLimiter(s.maxConcurrentDownloads), new Map(), () => this.ctx.settings.current.maxConcurrentDownloadsPerProvider)
@@ -259,6 +266,7 @@ export class Downloads {
     this.notBefore.delete(rec.view.id)
     ctx.hub.transition(rec.view.id, 'download.done', { libraryItemId: itemId, fileName, completedAt: ctx.clock.now(), note: null, error: null })
     ctx.hub.emit({ type: 'library.changed', itemIds: [itemId] })
+    this.effects.landed?.(itemId)
   }
 
   private onError(rec: JobRecord, a: Attempt, err: unknown, signal: AbortSignal, freshLink: boolean): void {

@@ -1,6 +1,6 @@
 // What a person can do to jobs: confirm held ones, cancel, retry, duplicate, remix, decide, remove.
 // Each is a lifecycle event through the hub; a new job goes through jobCreation like any other.
-import type { CreateJobsReply, JobSpec, JobView } from '../../shared/jobs'
+import { type CreateJobsReply, failedByProvider, type JobSpec, type JobView } from '../../shared/jobs'
 import { CANCELABLE_STATES, isIn, MAY_BE_BILLED_STATES, REMOVABLE_STATES, RETRYABLE_STATES } from '../../shared/jobStates'
 import { type Message, msg, SentenceError } from '../../shared/messages'
 import type { Library } from '../library/library'
@@ -75,8 +75,55 @@ export class JobActions {
     const job = this.mustGet(id)
     if (allows('download.retry', job.state)) throw new EngineError(msg('job.useRetryDownload'), 'bad_state')
     if (!isIn(RETRYABLE_STATES, job.state)) throw new EngineError(msg('job.notRetryable'), 'bad_state')
-    this.p.hub.transition(id, 'retry.replace', { note: msg('retry.replaced') })
-    return this.create({ specs: [job.spec], parentId: id, lineage: 'retry', batchId: null })
+    // One retry per job: a second would be a second paid job for the same failure.
+    if (this.p.jobs.retriesOf([id]).has(id)) throw new EngineError(msg('job.alreadyRetried'), 'bad_state')
+    const reply = await this.create({ specs: [job.spec], parentId: id, lineage: 'retry', batchId: job.batchId, guard: (made) => this.onceEach(made) })
+    // An undecided create is let go once its retry exists (the person chose a new paid job instead).
+    if (reply.ok && job.state === 'needs_decision') this.p.hub.transition(id, 'retry.replace', { note: msg('retry.replaced') })
+    return reply
+  }
+
+  /**
+   * Inside the transaction that writes retries: refuses when any parent was retried meanwhile (a
+   * double click, a second window, the CLI), and marks each parent as retried by its new job.
+   */
+  private onceEach(made: { id: string; parentId: string | null }[]): void {
+    const parents = made.flatMap((m) => (m.parentId ? [m.parentId] : []))
+    if (this.p.jobs.retriesOf(parents).size > 0) throw new EngineError(msg('job.alreadyRetried'), 'bad_state')
+    const now = this.p.clock.now()
+    for (const m of made) if (m.parentId) this.p.jobs.markRetried(m.parentId, m.id, now)
+  }
+
+  /**
+   * "Retry all failed": one new (paid) job for each of `ids` the provider really failed and that was
+   * not retried yet; the others are left as they are. The new jobs keep their batch when they all
+   * came from one, and go through creation like any other (priced, held above the daily cap).
+   */
+  async retryFailed(ids: string[]): Promise<CreateJobsReply> {
+    if (ids.length === 0) throw new EngineError(msg('job.nothingToRetry'), 'bad_state')
+    const failed = this.p.jobs.query({ ids, states: ['failed'] }).map((r) => this.p.hub.view(r)).filter(failedByProvider)
+    const retried = this.p.jobs.retriesOf(failed.map((j) => j.id))
+    const todo = failed.filter((j) => !retried.has(j.id))
+    if (!todo.length) throw new EngineError(msg('job.nothingToRetry'), 'bad_state')
+    const batches = new Set(todo.map((j) => j.batchId))
+    const batchId = batches.size === 1 ? [...batches][0] : null
+    return this.create({ specs: todo.map((j) => j.spec), parentIds: todo.map((j) => j.id), lineage: 'retry', batchId, guard: (made) => this.onceEach(made) })
+  }
+
+  /** Cancels each of `ids` the lifecycle lets the person stop; returns how many were canceled. */
+  cancelMany(ids: string[]): number {
+    // An empty list is nothing to do, never "every job".
+    if (ids.length === 0) return 0
+    const cancelable = this.p.jobs.query({ ids, states: CANCELABLE_STATES })
+    let n = 0
+    for (const rec of cancelable) {
+      const note = msg(isIn(MAY_BE_BILLED_STATES, rec.view.state) ? 'cancel.mayBill' : 'cancel.notBilled')
+      if (!this.p.hub.transition(rec.view.id, 'cancel', { note })) continue
+      this.p.effects.stopped(rec.view.id)
+      this.p.library.releaseName(rec.view.id)
+      n++
+    }
+    return n
   }
 
   /** Fetches a made video whose download did not finish: a fresh link, the content route, the bytes on disk. Never a new task. */

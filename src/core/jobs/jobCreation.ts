@@ -2,6 +2,7 @@
 // held above the daily cap unless confirmed, and written in one transaction before any network call.
 import type { CreateJobsReply, JobSpec, Lineage } from '../../shared/jobs'
 import { msg, type Message } from '../../shared/messages'
+import { currencyCode } from '../../shared/money'
 import type { FieldError } from '../../shared/modelTypes'
 import { estimateCost } from '../../shared/validation'
 import { adapterFor } from '../adapters'
@@ -14,9 +15,13 @@ export interface CreateJobsInput {
   specs: JobSpec[]
   batchId?: string | null
   parentId?: string | null
+  /** One parent per spec (a retry of many jobs at once); wins over `parentId`. */
+  parentIds?: (string | null)[]
   lineage?: Lineage | null
   /** The person confirmed spending above the daily cap. */
   confirmOverBudget?: boolean
+  /** Runs in the transaction that writes the jobs, with each new job's id and parent: may refuse (throw). */
+  guard?: (created: { id: string; parentId: string | null }[]) => void
 }
 
 export type CreationPorts = Pick<StagePorts, 'clock' | 'hub' | 'catalog' | 'settings'> & { ledger: SpendLedger }
@@ -74,16 +79,17 @@ export async function createJobs(ports: CreationPorts, input: CreateJobsInput): 
   const known = costs.filter((c): c is number => c != null)
   const estimate = known.length ? known.reduce((a, b) => a + b, 0) : null
   const unpriced = costs.length - known.length
-  const note = input.confirmOverBudget ? null : capNote(ports, estimate, unpriced, now)
+  // CometAPI bills in one currency; the catalog names it with each price.
+  const currency = currencyCode(input.specs.map((sp) => catalog.resolve(sp.model)?.pricing.currency).find((c) => c) ?? null)
+  const note = input.confirmOverBudget ? null : capNote(ports, input.specs.length, estimate, unpriced, currency, now)
   const batchId = input.batchId ?? (input.specs.length > 1 ? newId('b', now) : null)
-  const jobs = ports.hub.insert(
-    input.specs.map((spec, i) => {
+  const rows = input.specs.map((spec, i) => {
       const model = catalog.resolve(spec.model)!
       const id = newId('j', now)
       return {
         id,
         batchId,
-        parentId: input.parentId ?? null,
+        parentId: input.parentIds?.[i] ?? input.parentId ?? null,
         lineage: input.lineage ?? null,
         model: spec.model,
         provider: model.family,
@@ -94,9 +100,9 @@ export async function createJobs(ports: CreationPorts, input: CreateJobsInput): 
         note,
         createdAt: now + i
       }
-    }),
-    note ? 'create.hold' : 'create.queue'
-  )
+    })
+  const guard = input.guard
+  const jobs = ports.hub.insert(rows, note ? 'create.hold' : 'create.queue', guard ? () => guard(rows.map((r) => ({ id: r.id, parentId: r.parentId }))) : undefined)
   return { ok: true, jobs, held: note !== null, estimate, note: note?.text ?? null }
 }
 
@@ -117,13 +123,15 @@ async function validateAll(catalog: Catalog, specs: JobSpec[]): Promise<FieldErr
  * Why the batch is held under a daily cap: it would take today's spend above it, or some of its
  * jobs have no known price (they would slip past the cap unseen).
  */
-function capNote(ports: Pick<CreationPorts, 'ledger' | 'settings'>, estimate: number | null, unpriced: number, now: number): Message | null {
+function capNote(ports: Pick<CreationPorts, 'ledger' | 'settings'>, count: number, estimate: number | null, unpriced: number, currency: string, now: number): Message | null {
   const cap = ports.settings.current.dailyBudget
   if (cap == null) return null
   const spent = ports.ledger.totalForDay(dayKey(now)) + ports.ledger.pendingEstimate()
   const total = spent + (estimate ?? 0)
-  if (total > cap) return msg('held.overCap', { estimate: (estimate ?? 0).toFixed(2), total: total.toFixed(2), cap: cap.toFixed(2) })
-  if (unpriced > 0) return msg('held.priceUnknown', { count: unpriced, cap: cap.toFixed(2) })
+  // Amounts go as numbers with their currency: each language writes them its own way.
+  const cents = (n: number): number => Math.round(n * 1e4) / 1e4
+  if (total > cap) return msg(count === 1 ? 'held.overCapOne' : 'held.overCap', { count, estimate: cents(estimate ?? 0), total: cents(total), cap, currency })
+  if (unpriced > 0) return msg('held.priceUnknown', { count: unpriced, cap, currency })
   return null
 }
 

@@ -75,10 +75,12 @@ export class JobHub {
   }
 
   /** Writes new jobs in one transaction (event `create.queue` or `create.hold`) and emits them. */
-  insert(jobs: Omit<NewJob, 'state'>[], event: 'create.queue' | 'create.hold'): JobView[] {
+  /** `guard` runs in the same transaction first: it may refuse (throw) or write what belongs with the new jobs. */
+  insert(jobs: Omit<NewJob, 'state'>[], event: 'create.queue' | 'create.hold', guard?: () => void): JobView[] {
     const state = TRANSITIONS[event].to
     if (!state) throw new Error(`${event} leads to no state`)
     this.store.transaction(() => {
+      guard?.()
       for (const job of jobs) this.store.insert({ ...job, state })
     })
     const views: JobView[] = []

@@ -91,6 +91,12 @@ export class PollScheduler {
   }
 
   /** Estimated remote completion time of a task (ms), for ETAs. */
+  /** The learned median duration of this task's model (ms). */
+  typical(id: string): number | null {
+    const e = this.tasks.get(id)
+    return e ? lnQuantile(e.dist, 0.5) * 1000 : null
+  }
+
   eta(id: string): number | null {
     const e = this.tasks.get(id)
     if (!e) return null

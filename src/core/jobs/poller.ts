@@ -102,6 +102,10 @@ export class Poller {
     return this.scheduler.eta(id)
   }
 
+  typical(id: string): number | null {
+    return this.scheduler.typical(id)
+  }
+
   /** Polls one task now, outside the scheduler (e.g. to refresh an expired result URL). */
   async fetchState(rec: JobRecord, signal?: AbortSignal): Promise<PollResult> {
     const adapter = adapterFor(rec.view.provider)

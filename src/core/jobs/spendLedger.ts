@@ -1,5 +1,5 @@
 // Estimated spend, recorded when a create succeeds (that is when the provider starts billing).
-import { SENDING_STATES } from '../../shared/jobStates'
+import { BILLING_UNKNOWN_STATES, MAY_BE_BILLED_STATES, SENDING_STATES, TERMINAL_STATES, isIn } from '../../shared/jobStates'
 import type { SpendSummary } from '../../shared/spend'
 import type { Db } from '../db/database'
 import type { JobStore } from './jobStore'
@@ -13,12 +13,17 @@ export function dayKey(ms: number): string {
 export class SpendLedger {
   constructor(
     private readonly db: Db,
-    private readonly jobs: Pick<JobStore, 'estimatedCostIn' | 'unpricedSentInMonth'>
+    private readonly jobs: Pick<JobStore, 'estimatedCostIn' | 'unpricedSentInMonth' | 'withoutTaskInMonth'>
   ) {}
 
   /** Idempotent per job: a job is billed once however often its create is recorded. */
   record(jobId: string, model: string, amount: number, at: number): void {
     this.db.prepare('INSERT OR IGNORE INTO spend (job_id, day, model, amount, at) VALUES (?, ?, ?, ?, ?)').run(jobId, dayKey(at), model, amount, at)
+  }
+
+  /** What was recorded for one job (null: it was never billed). */
+  forJob(jobId: string): { amount: number; at: number } | null {
+    return (this.db.prepare('SELECT amount, at FROM spend WHERE job_id = ?').get(jobId) as { amount: number; at: number } | undefined) ?? null
   }
 
   totalForDay(day: string): number {
@@ -28,6 +33,25 @@ export class SpendLedger {
   /** Estimated cost of jobs accepted but not yet sent (queued, or waiting to retry a create). */
   pendingEstimate(): number {
     return this.jobs.estimatedCostIn(SENDING_STATES)
+  }
+
+  /**
+   * Jobs with no task id, split by what is known of their bill. Not billed: ended before their
+   * create left (canceled while queued or held), or failed (a create is failed only on a definite
+   * refusal; an ambiguous answer goes to the person instead). Maybe billed: waiting for the
+   * person's decision, or canceled after their create may have left (while sending, or undecided).
+   */
+  private unbilled(month: string): Pick<SpendSummary, 'notBilledThisMonth' | 'billingUnknownThisMonth'> {
+    const notBilled = { jobs: 0, amount: 0 }
+    const unknown = { jobs: 0, amount: 0 }
+    for (const j of this.jobs.withoutTaskInMonth(month, [...TERMINAL_STATES, ...BILLING_UNKNOWN_STATES], MAY_BE_BILLED_STATES)) {
+      const maybe = isIn(BILLING_UNKNOWN_STATES, j.state) || (j.state === 'canceled' && j.sent)
+      const into = maybe ? unknown : notBilled
+      into.jobs++
+      into.amount += j.cost
+    }
+    const round = (n: number): number => Math.round(n * 1e6) / 1e6
+    return { notBilledThisMonth: { ...notBilled, amount: round(notBilled.amount) }, billingUnknownThisMonth: { ...unknown, amount: round(unknown.amount) } }
   }
 
   summary(now: number, dailyBudget: number | null): SpendSummary {
@@ -61,7 +85,8 @@ export class SpendLedger {
       lastDays: days,
       pending: this.pendingEstimate(),
       dailyBudget,
-      unpricedJobsThisMonth: unpriced
+      unpricedJobsThisMonth: unpriced,
+      ...this.unbilled(month)
     }
   }
 }

@@ -14,7 +14,7 @@ import type { EnginePauses } from './pauses'
 import type { Timing } from './timing'
 
 /** The store's reading side: stages read jobs here and write them through the hub. */
-export type JobReader = Pick<JobStore, 'get' | 'query' | 'count' | 'idsBySoonestExpiry' | 'event'>
+export type JobReader = Pick<JobStore, 'get' | 'query' | 'count' | 'idsBySoonestExpiry' | 'event' | 'retriesOf' | 'markRetried'>
 
 /** Signals that end the engine's work: `stopping` at stop(), `creates` only when creates in flight outlive the grace period. */
 export class Lifetime {

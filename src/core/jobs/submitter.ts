@@ -196,7 +196,8 @@ export class Submitter {
     const recorded = ctx.hub.atomically(() => {
       if (!ctx.jobs.get(job.id)) return false
       if (job.estimatedCost != null) ctx.ledger.record(job.id, job.model, job.estimatedCost, now)
-      const accepted = { remoteId, submittedAt: now, progress: poll?.progress ?? job.progress ?? 0, note: null, error: null, nextAttemptAt: null }
+      // Unknown stays unknown (null): a family that reports no progress must not read as "0 %".
+      const accepted = { remoteId, submittedAt: now, progress: poll?.progress ?? job.progress ?? null, note: null, error: null, nextAttemptAt: null }
       if (ctx.hub.transition(job.id, poll?.state === 'running' ? 'submit.acceptedRunning' : 'submit.accepted', accepted)) return true
       // Canceled while the create was in flight: keep the id so the person can find what was billed.
       if (!ctx.hub.transition(job.id, 'submit.acceptedAfterCancel', { remoteId, submittedAt: now })) {

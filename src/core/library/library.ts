@@ -13,7 +13,7 @@ import type {
 import { libraryFileName, resolveInside } from './naming'
 import { fsyncDirSync, readSidecarSync, sidecarPathFor, toSidecar, writeSidecarSync } from './sidecar'
 import { listSql, planList } from './listQuery'
-import { itemFromRow, rowFromItem, type ItemRow } from './rows'
+import { itemFromRow, itemSearchText, rowFromItem, type ItemRow } from './rows'
 import { scanSidecars } from './scan'
 import { itemFromJob, normalizeTags, type FinalizeInput } from './fromJob'
 import { exists, type TrashFn } from './trash'
@@ -196,6 +196,22 @@ export class Library {
     return { items, total }
   }
 
+  /** The ids of the items a query lists, in its order (from `offset`, at most `limit`, default all): for selecting what is not loaded yet. */
+  ids(query: Omit<LibraryQuery, 'limit' | 'offset'> & { offset?: number; limit?: number } = {}): string[] {
+    const plan = planList({ ...query, offset: 0, limit: 1 })
+    if (!plan) return []
+    const sizes = plan.sets.map((set) => (this.stmt(set.count).get(set.arg) as { n: number }).n)
+    if (sizes.some((n) => n === 0)) return []
+    const sql = listSql(plan, sizes)
+    const offset = Math.max(0, Math.floor(query.offset ?? 0))
+    const limit = query.limit === undefined ? -1 : Math.max(0, Math.floor(query.limit))
+    const seqs = this.stmt(sql.pageSql).pluck().all(...sql.args, limit, offset) as number[]
+    if (!seqs.length) return []
+    const rows = this.stmt('SELECT seq, id FROM library_items WHERE seq IN (SELECT value FROM json_each(?))').all(JSON.stringify(seqs)) as { seq: number; id: string }[]
+    const bySeq = new Map(rows.map((r) => [r.seq, r.id]))
+    return seqs.map((seq) => bySeq.get(seq)).filter((id): id is string => id !== undefined)
+  }
+
   get(id: string): LibraryItem | null {
     const row = this.stmt('SELECT * FROM library_items WHERE id = ?').get(id) as ItemRow | undefined
     return row ? itemFromRow(row) : null
@@ -237,8 +253,9 @@ export class Library {
     if (await exists(video)) await trash(video)
     this.stmt('DELETE FROM library_items WHERE id = ?').run(id)
     if (await exists(sidecar)) await trash(sidecar)
+    // The poster goes the same way (to the trash, through the caller's checks), never unlinked in place.
     const poster = item.poster ? resolveInside(this.root, item.poster) : null
-    if (poster && isHiddenPath(item.poster ?? '')) rmSync(poster, { force: true })
+    if (poster && isHiddenPath(item.poster ?? '') && (await exists(poster))) await trash(poster)
   }
 
   /** Rebuilds the index from the sidecars alone. */
@@ -410,3 +427,27 @@ function isHiddenPath(rel: string): boolean {
   return rel.split(/[\\/]/).some((part) => part.startsWith('.'))
 }
 
+/**
+ * Recomputes every row's search text (after what is indexed changed); the FTS trigger follows.
+ * Returns how many rows changed.
+ */
+export function reindexSearchText(db: Db): number {
+  const rows = db.prepare('SELECT seq, prompt, negative_prompt, model, tags, source_images, search_text FROM library_items').all() as Pick<
+    ItemRow, 'seq' | 'prompt' | 'negative_prompt' | 'model' | 'tags' | 'source_images' | 'search_text'
+  >[]
+  const update = db.prepare('UPDATE library_items SET search_text = ? WHERE seq = ?')
+  let changed = 0
+  for (const r of rows) {
+    const next = itemSearchText({
+      prompt: r.prompt,
+      negativePrompt: r.negative_prompt,
+      model: r.model,
+      tags: JSON.parse(r.tags) as string[],
+      sourceImages: JSON.parse(r.source_images) as string[]
+    })
+    if (next === r.search_text) continue
+    update.run(next, r.seq)
+    changed++
+  }
+  return changed
+}

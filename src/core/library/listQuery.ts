@@ -71,6 +71,12 @@ export function planList(q: LibraryQuery): ListPlan | null {
     filters.push('completed_at < ?')
     args.push(q.to)
   }
+  if (q.jobIds !== undefined) {
+    // Any number of jobs in one parameter (a batch may hold thousands).
+    if (q.jobIds.length === 0) return null
+    filters.push('job_id IN (SELECT value FROM json_each(?))')
+    args.push(JSON.stringify(q.jobIds))
+  }
   if (q.favorite !== undefined) {
     filters.push('favorite = ?')
     args.push(q.favorite ? 1 : 0)

@@ -2,6 +2,7 @@
 import type { Lineage, ProviderFamily } from '../../shared/jobs'
 import type { LibraryItem, LibraryParams, VideoContainer } from '../../shared/library'
 import { promptKey, searchText } from './search'
+import { baseNameOnly } from './sidecar'
 
 export interface ItemRow {
   seq: number
@@ -63,9 +64,14 @@ export function rowFromItem(item: LibraryItem): ItemValues {
     height: item.height,
     duration_s: item.durationS,
     poster: item.poster,
-    search_text: searchText([item.prompt, item.negativePrompt, item.model, item.tags.join(' ')]),
+    search_text: itemSearchText(item),
     prompt_key: promptKey(item.prompt)
   }
+}
+
+/** What a library search looks in: the prompts, the model, the tags and the names of the source images. */
+export function itemSearchText(item: Pick<LibraryItem, 'prompt' | 'negativePrompt' | 'model' | 'tags' | 'sourceImages'>): string {
+  return searchText([item.prompt, item.negativePrompt, item.model, item.tags.join(' '), ...item.sourceImages.map(baseNameOnly)])
 }
 
 export function itemFromRow(row: ItemRow): LibraryItem {

@@ -4,7 +4,7 @@
 // that VACUUM never renumbers; `id` is the stable public id kept in the sidecar.
 //
 // Search: library_fts (FTS5, unicode61, prefix indexes for 1–2 characters) indexes
-// `search_text`, which Library fills from the prompt, negative prompt, model and tags with
+// `search_text`, which Library fills from the prompt, negative prompt, model, tags and source image names with
 // Chinese/Japanese/Korean runs spelled as overlapping character pairs (see search.ts), so
 // `飞机` and `猫` hit the index instead of scanning 100,000 prompts. Triggers keep it in sync.
 export const LIBRARY_SCHEMA_V1 = `

@@ -61,7 +61,13 @@ export async function checkAndStoreKey(raw: string, secrets: SecretStore, ports:
     return result(false, false, sentenceOf(err), await secrets.status())
   }
   const check = await checkKey(key, ports)
-  if (check.verdict === 'rejected') return result(false, true, check.error.toMessage(), await secrets.status())
+  if (check.verdict === 'rejected') {
+    const e = check.error
+    // The sentence says what to check; what CometAPI answered goes to the details.
+    const sentence = e.kind === 'auth' ? msg('key.rejected') : e.kind === 'forbidden' ? msg('key.forbidden') : e.toMessage()
+    const said = e.serverMessage?.replace(/\s*\(request id:[^)]*\)\s*$/i, '').trim() || undefined
+    return { ...result(false, true, sentence, await secrets.status()), refusal: { httpStatus: e.status, requestId: e.requestId, serverMessage: said } }
+  }
   const unchecked = check.verdict === 'unchecked' ? check.reason : ''
   try {
     const status = await secrets.setKey(key, opts)

@@ -115,6 +115,8 @@ function subscribe(): void {
     forgetLibraryItems(itemIds)
     const lib = useLibrary.getState()
     if (lib.total !== null) void lib.refreshItems(itemIds)
+    // Not shown yet: no items to refresh, but its filters must know the models of the new videos.
+    else void lib.loadFacets()
   })
   jobsClient.onFocus(({ id }) => navigate({ name: 'queue', focusId: id, nonce: Date.now() }))
 }

@@ -3,7 +3,7 @@
 // this table and validates every payload; preload builds the typed client from the names; the
 // renderer imports only types.
 import type { z } from 'zod'
-import type { CreateJobsReply, EngineStatus, JobSpec, JobView } from '../jobs'
+import type { CreateJobsReply, EngineStatus, JobDetails, JobSpec, JobView } from '../jobs'
 import type { KeyStatus, KeyTestResult } from '../keys'
 import type { LibraryItem, LibraryPage, RescanReport } from '../library'
 import type { CatalogModel, FieldError, ImageInfo } from '../modelTypes'
@@ -98,6 +98,19 @@ export interface MoveLibraryReply {
   settings: Settings
 }
 
+/** What "Export" did; `null` instead when the person closed the folder dialog. */
+export interface LibraryExportReply {
+  folder: string
+  copied: number
+  /** `code`: `videoGone`, `notLibraryVideo` or `copyFailed` (then `detail` holds the OS's words). */
+  failed: { id: string; name: string; code: 'videoGone' | 'notLibraryVideo' | 'copyFailed'; detail: string }[]
+}
+
+export interface LibraryDeleteManyReply {
+  deleted: number
+  failed: { id: string; name: string; detail: string }[]
+}
+
 export const invokeChannels = {
   'app.info': { req: s.emptySchema, res: reply<AppInfo>() },
   'key.status': { req: s.emptySchema, res: reply<KeyStatus>() },
@@ -121,6 +134,9 @@ export const invokeChannels = {
   'jobs.remove': { req: s.idsSchema, res: reply<number>() },
   'jobs.open': { req: s.idSchema, res: reply<boolean>() },
   'jobs.showInFolder': { req: s.idSchema, res: reply<boolean>() },
+  'jobs.details': { req: s.idSchema, res: reply<JobDetails>() },
+  'jobs.retryFailed': { req: s.idsSchema, res: reply<CreateJobsReply>() },
+  'jobs.cancelMany': { req: s.idsSchema, res: reply<number>() },
   'files.inspect': { req: s.inspectFilesSchema, res: reply<InspectReply>() },
   'files.chosen': { req: s.chosenFilesSchema, res: reply<boolean>() },
   'files.saveFixedImage': { req: s.saveFixedImageSchema, res: reply<ImageCard>() },
@@ -134,6 +150,15 @@ export const invokeChannels = {
   'library.rescan': { req: s.emptySchema, res: reply<RescanReport>() },
   'library.open': { req: s.idSchema, res: reply<boolean>() },
   'library.showInFolder': { req: s.idSchema, res: reply<boolean>() },
+  'library.ids': { req: s.libraryIdsSchema, res: reply<string[]>() },
+  'library.favoriteMany': { req: s.favoriteManySchema, res: reply<number>() },
+  'library.tagMany': { req: s.tagManySchema, res: reply<number>() },
+  'library.deleteMany': { req: s.libraryIdsOnlySchema, res: reply<LibraryDeleteManyReply>() },
+  /** Main asks for the folder with its own dialog; the page never names one. */
+  'library.export': { req: s.libraryIdsOnlySchema, res: reply<LibraryExportReply | null>() },
+  /** Main asks where with its own save dialog; the path saved to, or null when canceled. */
+  'library.saveCopy': { req: s.idSchema, res: reply<string | null>() },
+  'library.openFolder': { req: s.emptySchema, res: reply<boolean>() },
   'spend.summary': { req: s.emptySchema, res: reply<SpendSummary>() },
   'settings.get': { req: s.emptySchema, res: reply<Settings>() },
   'settings.update': { req: s.settingsUpdateSchema, res: reply<Settings>() },

@@ -2,6 +2,7 @@
 // are generous for people and tight for garbage.
 import { z } from 'zod'
 import { JOB_STATES } from '../jobStates'
+import { REMEMBERED_MODELS_MAX } from '../settings'
 
 const text = (max: number): z.ZodString => z.string().max(max)
 const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/)
@@ -75,6 +76,7 @@ export const libraryListSchema = z
     to: z.number().finite().optional(),
     favorite: z.boolean().optional(),
     tags: z.array(text(64)).max(50).optional(),
+    batchId: id.optional(),
     sort: z.enum(['newest', 'oldest', 'prompt', 'model', 'size']).optional(),
     offset: z.number().int().min(0).max(10_000_000).optional(),
     limit: z.number().int().min(1).max(1000).optional()
@@ -82,6 +84,14 @@ export const libraryListSchema = z
   .strict()
 
 export const favoriteSchema = z.object({ id, favorite: z.boolean() }).strict()
+/** A selection in the library grid: up to the whole of a large library. */
+const libraryIds = z.array(id).min(1).max(100_000)
+/** The ids a library query lists, for selecting cards not loaded yet (no limit: all of them). */
+export const libraryIdsSchema = libraryListSchema.extend({ limit: z.number().int().min(1).max(100_000).optional() }).strict()
+export const libraryIdsOnlySchema = z.object({ ids: libraryIds }).strict()
+export const favoriteManySchema = z.object({ ids: libraryIds, favorite: z.boolean() }).strict()
+/** Tags added to every item (the ones they have stay). */
+export const tagManySchema = z.object({ ids: libraryIds, add: z.array(text(64).min(1)).min(1).max(50) }).strict()
 export const tagsSchema = z.object({ id, tags: z.array(text(64)).max(50) }).strict()
 export const posterSchema = z
   .object({ id, bytes: z.instanceof(Uint8Array).refine((b) => b.byteLength > 0 && b.byteLength <= 2 * 1024 * 1024, 'poster must be 1 B–2 MiB') })
@@ -101,6 +111,20 @@ export const saveFixedImageSchema = z
   })
   .strict()
 
+/** A model id used as an object key: never a name that reaches an object's prototype. */
+const modelIdKey = text(200)
+  .regex(/^[A-Za-z0-9][\w.:/-]*$/, 'not a model id')
+  .refine((k) => k !== 'constructor' && k !== 'prototype', 'not a model id')
+
+const rememberedFieldsSchema = z
+  .object({
+    seconds: z.number().min(0).max(3600).optional(),
+    size: text(40).optional(),
+    aspectRatio: text(40).optional(),
+    resolution: text(40).optional()
+  })
+  .strict()
+
 export const settingsUpdateSchema = z
   .object({
     baseUrl: text(500).optional(),
@@ -115,6 +139,10 @@ export const settingsUpdateSchema = z
     notifications: z.boolean().optional(),
     favoriteModels: z.array(text(200)).max(500).optional(),
     lastModel: text(200).nullable().optional(),
+    lastFields: z
+      .record(modelIdKey, rememberedFieldsSchema)
+      .refine((o) => Object.keys(o).length <= REMEMBERED_MODELS_MAX, `at most ${REMEMBERED_MODELS_MAX} models`)
+      .optional(),
     /** The origin the person confirmed the key may be sent to (required when baseUrl changes origin). */
     confirmOrigin: text(500).optional()
   })

@@ -17,6 +17,7 @@ import { dispatch } from '../../../src/app/dispatch'
 import { createHandlers } from '../../../src/app/handlers'
 import { serveMedia } from '../../../src/app/mediaServer'
 import { Studio } from '../../../src/app/studio'
+import type { PosterFrames } from '../../../src/core/library/posterFrames'
 import { decodeWire, stringifyWire } from './wire'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -30,6 +31,8 @@ export interface HostOptions {
   rendererDir?: string
   /** What the folder picker answers. */
   chooseFolderResult?: string | null
+  /** What the save dialog answers (null: canceled). */
+  saveFileResult?: string | null
   envKey?: string | null
   /** Use the real OS keychain under this service name (else an encrypted-file stand-in in dataDir). */
   keychainService?: string
@@ -38,6 +41,8 @@ export interface HostOptions {
   priorSeconds?: number
   systemLocale?: string
   logger?: Logger
+  /** How landed videos get posters (default: the installed ffmpeg; null: none, the renderer makes them). */
+  posterFrames?: PosterFrames | null
 }
 
 export interface HostRecord {
@@ -45,6 +50,10 @@ export interface HostRecord {
   shown: string[]
   external: string[]
   notifications: { title: string; body: string }[]
+  /** Every path handed to the OS trash, in order. */
+  trashed: string[]
+  /** The default names the save dialog was opened with. */
+  saveDialogs: string[]
 }
 
 export interface Host {
@@ -68,7 +77,7 @@ export async function startHost(o: HostOptions): Promise<Host> {
   const rendererDir = o.rendererDir ?? join(ROOT, 'out/renderer')
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`No built renderer at ${rendererDir}: run \`npx electron-vite build\` first.`)
   await mkdir(o.dataDir, { recursive: true })
-  const record: HostRecord = { opened: [], shown: [], external: [], notifications: [] }
+  const record: HostRecord = { opened: [], shown: [], external: [], notifications: [], trashed: [], saveDialogs: [] }
   const backends: SecretBackend[] = []
   if (o.keychainService) backends.push(keytarBackend(o.keychainService))
   backends.push(standInFileBackend(join(o.dataDir, 'cometapi-key.test'), o.safeStorageBackend))
@@ -82,6 +91,7 @@ export async function startHost(o: HostOptions): Promise<Host> {
     platform: process.platform,
     systemLocale: o.systemLocale ?? 'en-US',
     logger: o.logger,
+    posterFrames: o.posterFrames,
     pushIntervalMs: 150,
     engine: {
       settingsOverrides: { baseUrl: o.apiUrl },
@@ -98,10 +108,15 @@ export async function startHost(o: HostOptions): Promise<Host> {
       },
       showItemInFolder: (p) => void record.shown.push(p),
       trashItem: async (p) => {
+        record.trashed.push(p)
         await mkdir(trashDir, { recursive: true })
         await rename(p, join(trashDir, `${Date.now()}-${randomBytes(3).toString('hex')}-${p.split(/[\\/]/).pop()}`))
       },
       chooseFolder: async () => o.chooseFolderResult ?? null,
+      chooseSaveFile: async (name) => {
+        record.saveDialogs.push(name)
+        return o.saveFileResult ?? null
+      },
       openExternal: async (url) => void record.external.push(url),
       notify: (title, body) => void record.notifications.push({ title, body })
     }

@@ -21,6 +21,11 @@ export const jobsClient = {
   remove: (ids: string[]) => invoke('jobs.remove', { ids }),
   open: (id: string) => attempt('jobs.open', { id }),
   showInFolder: (id: string) => attempt('jobs.showInFolder', { id }),
+  /** The details panel shows its own error, so this throws quietly. */
+  details: (id: string) => invoke('jobs.details', { id }, quiet),
+  /** New paid jobs for those of `ids` the provider failed (asked first by the caller). */
+  retryFailed: (ids: string[]) => attempt('jobs.retryFailed', { ids }),
+  cancelMany: (ids: string[]) => attempt('jobs.cancelMany', { ids }),
   onChanged: (listener: (patch: EventOf<'jobs.changed'>) => void) => onEvent('jobs.changed', listener),
   /** A notification was clicked: main asks to show this job. */
   onFocus: (listener: (job: EventOf<'focus.job'>) => void) => onEvent('focus.job', listener)

@@ -15,5 +15,14 @@ export const libraryClient = {
   delete: (id: string) => attempt('library.delete', { id }),
   rescan: () => attempt('library.rescan', {}),
   showInFolder: (id: string) => attempt('library.showInFolder', { id }),
+  /** The ids a query lists from `offset` (all when no `limit`): for selecting cards not loaded yet. */
+  ids: (query: RequestOf<'library.ids'>) => attempt('library.ids', query),
+  favoriteMany: (ids: string[], favorite: boolean) => attempt('library.favoriteMany', { ids, favorite }),
+  tagMany: (ids: string[], add: string[]) => attempt('library.tagMany', { ids, add }),
+  deleteMany: (ids: string[]) => attempt('library.deleteMany', { ids }),
+  /** Main asks for the folder; null when the person closed the dialog (or it failed, with a toast). */
+  exportMany: (ids: string[]) => attempt('library.export', { ids }),
+  saveCopy: (id: string) => attempt('library.saveCopy', { id }),
+  openFolder: () => attempt('library.openFolder', {}),
   onChanged: (listener: (change: EventOf<'library.changed'>) => void) => onEvent('library.changed', listener)
 }

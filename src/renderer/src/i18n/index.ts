@@ -2,7 +2,7 @@
 // have every key (the type says so). Field errors are translated by their code with their params
 // and fall back to the engine's English sentence.
 import { create } from 'zustand'
-import { fill, type FieldError, type LanguageSetting, type RejectedFile } from '../shared'
+import { fill, moneyParams, type FieldError, type LanguageSetting, type RejectedFile } from '../shared'
 import { en, type MessageKey } from './en'
 import { zhCN } from './zh-CN'
 
@@ -51,8 +51,9 @@ export function hasKey(lang: Lang, key: string): key is MessageKey {
  * (it names files and values), so English shows it as is; other languages translate the code.
  */
 export function fieldErrorText(lang: Lang, error: FieldError): string {
-  if (lang === 'en') return error.message
+  if (lang === 'en') return readableSizes(error.message)
   const params: Params = { ...(error.params ?? {}), field: fieldLabelText(lang, error.field) }
+  for (const [k, v] of Object.entries(params)) if (typeof v === 'string' && k !== 'file') params[k] = readableSizes(v)
   if (error.allowed && params.allowed === undefined) params.allowed = error.allowed.join(', ')
   const key = `fieldError.${error.code}`
   if (key in DICTS[lang]) return interpolate(DICTS[lang][key], params)
@@ -70,13 +71,24 @@ export function engineText(lang: Lang, text: string, code?: string | null, param
   const dict = DICTS[lang]
   const key = `msg.${code}`
   if (key in dict) {
-    const p: Params = { ...(params ?? {}) }
+    const p: Params = moneyParams({ ...(params ?? {}) }, lang)
     if (typeof p.actionCode === 'string' && `msg.action.${p.actionCode}` in dict) p.action = dict[`msg.action.${p.actionCode}`]
     if (typeof p.whyCode === 'string' && `msg.create.why.${p.whyCode}` in dict) p.why = dict[`msg.create.why.${p.whyCode}`]
     return fill(dict[key], p)
   }
   if (`fieldError.${code}` in dict) return fieldErrorText(lang, { field: typeof params?.field === 'string' ? params.field : '', code, message: text, params: params ?? undefined })
   return text
+}
+
+/**
+ * The engine writes pixel sizes as the API does ("40x30"); the interface writes them one way,
+ * "40×30". Quoted parts ("photo-40x30.png") are file names and stay as they are.
+ */
+export function readableSizes(text: string): string {
+  return text
+    .split(/("[^"]*")/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/\b(\d+)x(\d+)\b/g, '$1×$2')))
+    .join('')
 }
 
 function fieldLabelText(lang: Lang, field: string): string {

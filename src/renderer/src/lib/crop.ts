@@ -48,17 +48,5 @@ export function fixedMime(sourceType: string | null): 'image/png' | 'image/jpeg'
 
 /** JPEG quality steps tried, best first, until a poster fits the byte budget. */
 export const POSTER_QUALITIES: readonly number[] = [0.82, 0.7, 0.58, 0.45, 0.32]
-export const POSTER_MAX_BYTES = 200 * 1024
-
-/** Poster dimensions: the video's shape, no wider than `maxWidth`. */
-export function posterSize(videoW: number, videoH: number, maxWidth = 480): { width: number; height: number } {
-  if (videoW <= 0 || videoH <= 0) return { width: maxWidth, height: Math.round((maxWidth * 9) / 16) }
-  const scale = Math.min(1, maxWidth / videoW)
-  return { width: Math.max(1, Math.round(videoW * scale)), height: Math.max(1, Math.round(videoH * scale)) }
-}
-
-/** Where to grab the poster frame: half a second in, or the middle of a shorter clip. */
-export function posterTime(duration: number): number {
-  if (!Number.isFinite(duration) || duration <= 0) return 0
-  return Math.min(0.5, duration / 2)
-}
+// The poster's size and frame time are the engine's rules too (it makes posters with ffmpeg).
+export { POSTER_MAX_BYTES, posterSize, posterTime } from '../shared'

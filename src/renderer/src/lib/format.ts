@@ -1,16 +1,12 @@
 // Numbers, money, sizes and times as people read them, in the current language.
 import type { Lang } from '../i18n'
+import { formatMoney as formatMoneyIn } from '../shared'
+
+export { currencyCode } from '../shared'
 
 /** Money: estimates are shown with 2 decimals, or up to 3 below 10 cents so $0.032 is not $0.03. */
 export function formatMoney(amount: number | null | undefined, lang: Lang, currency = 'USD'): string {
-  if (amount === null || amount === undefined || !Number.isFinite(amount)) return '—'
-  const abs = Math.abs(amount)
-  const digits = abs > 0 && abs < 0.1 ? 3 : 2
-  try {
-    return new Intl.NumberFormat(lang, { style: 'currency', currency, currencyDisplay: 'narrowSymbol', minimumFractionDigits: 2, maximumFractionDigits: digits }).format(amount)
-  } catch {
-    return `${amount.toFixed(digits)} ${currency}`
-  }
+  return formatMoneyIn(amount, lang, currency)
 }
 
 export function formatBytes(bytes: number | null | undefined): string {
@@ -39,6 +35,11 @@ export function formatClock(ms: number): string {
 export function formatDateTime(ms: number | null | undefined, lang: Lang): string {
   if (!ms) return '—'
   return new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms))
+}
+
+/** A time of day ("14:05"). */
+export function formatTime(ms: number, lang: Lang): string {
+  return new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' }).format(ms)
 }
 
 export function formatDate(ms: number, lang: Lang): string {
@@ -80,8 +81,3 @@ export function baseName(path: string): string {
   return parts[parts.length - 1] || path
 }
 
-/** ISO currency code from the catalog's currency text ("USD", "USD / M Tokens"), defaulting to USD. */
-export function currencyCode(text: string | null | undefined): string {
-  const m = /^[A-Z]{3}/.exec(text ?? '')
-  return m ? m[0] : 'USD'
-}

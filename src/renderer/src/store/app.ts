@@ -62,6 +62,11 @@ export function navigate(route: Route): void {
   useApp.getState().navigate(route)
 }
 
+/** A model's catalog name ("Seedance 2.0 Fast"), or its id when the catalog does not know it (yet). */
+export function useModelName(id: string): string {
+  return useApp((s) => s.catalog.models.find((m) => m.id === id)?.name || id)
+}
+
 export function modelById(id: string | null | undefined): CatalogModel | undefined {
   if (!id) return undefined
   return useApp.getState().catalog.models.find((m) => m.id === id)

@@ -1,7 +1,7 @@
 // The compose draft. Kept outside the component so navigating away and back keeps the work.
 import { create } from 'zustand'
-import type { CatalogModel, FieldError, ImageCard, JobSpec } from '../shared'
-import { adaptDraftToModel, draftFromSpec, emptyDraft, type ComposeDraft } from './composeModel'
+import type { CatalogModel, FieldError, ImageCard, JobSpec, RememberedFields } from '../shared'
+import { draftForModel, draftFromSpec, emptyDraft, type ComposeDraft } from './composeModel'
 
 interface ComposeState {
   draft: ComposeDraft
@@ -13,7 +13,8 @@ interface ComposeState {
   /** Bumped to move focus to the prompt after a prefill. */
   focusNonce: number
   update(patch: Partial<ComposeDraft>): void
-  setModel(model: CatalogModel): void
+  /** `remembered`: the fields the person last sent this model with. */
+  setModel(model: CatalogModel, remembered?: RememberedFields): void
   setServerErrors(errors: FieldError[]): void
   setAttempted(attempted: boolean): void
   prefill(spec: Partial<JobSpec>, model: CatalogModel | undefined, notice?: string | null): void
@@ -35,8 +36,8 @@ export const useCompose = create<ComposeState>((set) => ({
       }
     })
   },
-  setModel(model) {
-    set((s) => ({ draft: adaptDraftToModel(s.draft, model), serverErrors: [] }))
+  setModel(model, remembered) {
+    set((s) => ({ draft: draftForModel(s.draft, model, remembered), serverErrors: [] }))
   },
   setServerErrors(serverErrors) {
     set({ serverErrors })

@@ -1,6 +1,6 @@
 // Compose form logic without React: the draft, the spec it becomes, and which errors to show.
 import { applyDefaults, validateSpec } from '../shared'
-import type { CatalogModel, FieldError, GenerationMode, ImageCard, JobSpec, ModelRules } from '../shared'
+import type { CatalogModel, FieldError, GenerationMode, ImageCard, JobSpec, ModelRules, RememberedFields } from '../shared'
 
 export interface ComposeDraft {
   model: string | null
@@ -42,6 +42,55 @@ export function adaptDraftToModel(draft: ComposeDraft, model: CatalogModel): Com
     seed: r.seed ? draft.seed : '',
     images: r.images.max > 0 ? draft.images.slice(0, r.images.max) : []
   }
+}
+
+/**
+ * A model chosen in Compose: what the form holds and the model accepts stays; every other field
+ * starts from what the person last sent this model with (when the model still accepts it).
+ */
+export function draftForModel(draft: ComposeDraft, model: CatalogModel, remembered: RememberedFields | undefined): ComposeDraft {
+  const kept = adaptDraftToModel(draft, model)
+  if (!remembered) return kept
+  const recalled = adaptDraftToModel(
+    {
+      ...kept,
+      seconds: remembered.seconds ?? null,
+      size: remembered.size ?? '',
+      aspectRatio: remembered.aspectRatio ?? '',
+      resolution: remembered.resolution ?? ''
+    },
+    model
+  )
+  // The mode stays as the form has it: images are not remembered, so a recalled image-to-video
+  // would only leave an empty image slot that Generate refuses.
+  return {
+    ...kept,
+    seconds: kept.seconds ?? recalled.seconds,
+    size: kept.size || recalled.size,
+    aspectRatio: kept.aspectRatio || recalled.aspectRatio,
+    resolution: kept.resolution || recalled.resolution
+  }
+}
+
+/** The remembered fields of one model (own keys only: a model id is never looked up on the prototype). */
+export function rememberedFor(all: Record<string, RememberedFields> | undefined, model: string): RememberedFields | undefined {
+  return all && Object.hasOwn(all, model) ? all[model] : undefined
+}
+
+/** The fields of a sent spec worth opening with next time. */
+export function rememberedOf(spec: JobSpec): RememberedFields {
+  const out: RememberedFields = {}
+  if (spec.seconds != null) out.seconds = spec.seconds
+  if (spec.size) out.size = spec.size
+  if (spec.aspectRatio) out.aspectRatio = spec.aspectRatio
+  if (spec.resolution) out.resolution = spec.resolution
+  return out
+}
+
+/** `all` with `model`'s fields updated (most recent last), keeping at most `max` models. */
+export function rememberFields(all: Record<string, RememberedFields>, model: string, fields: RememberedFields, max: number): Record<string, RememberedFields> {
+  const rest = Object.entries(all).filter(([id]) => id !== model)
+  return Object.fromEntries([...rest.slice(Math.max(0, rest.length - (max - 1))), [model, fields]])
 }
 
 /** The spec exactly as the user filled it (no defaults), for the model given. */

@@ -1,6 +1,7 @@
 // Pure job-list logic: a Map by id plus ids ordered newest first, patched in place of a reload.
 // Unchanged jobs keep their object identity, so a row selecting its own job re-renders only
 // when that job changed.
+import { baseName } from '../lib/format'
 import { ACTIVE_STATES, JOB_STATES, TERMINAL_STATES, WAITING_FOR_PERSON_STATES, isIn, type JobState, type JobView, type JobsChanged, type StateSet } from '../shared'
 
 export interface JobsData {
@@ -151,16 +152,57 @@ export function filterCount(counts: Record<JobState, number>, filter: QueueFilte
   return countIn(counts, statesOf(filter) ?? JOB_STATES)
 }
 
-/** Ids in order whose job matches the filter and the text (model, prompt, remote id). */
+/**
+ * The newest retry of each job that has one (parent id → retry id), worked out once per version of
+ * the list: every patch makes a new `byId`, so the cache never holds a stale answer.
+ */
+const retryCache = new WeakMap<Map<string, JobView>, Map<string, string>>()
+
+export function retriesOf(data: Pick<JobsData, 'byId'>): Map<string, string> {
+  let out = retryCache.get(data.byId)
+  if (out) return out
+  out = new Map()
+  const newest = new Map<string, JobView>()
+  for (const job of data.byId.values()) {
+    if (job.lineage !== 'retry' || !job.parentId) continue
+    const held = newest.get(job.parentId)
+    if (!held || compareJobs(job, held) < 0) newest.set(job.parentId, job)
+  }
+  for (const [parent, job] of newest) out.set(parent, job.id)
+  retryCache.set(data.byId, out)
+  return out
+}
+
+/** The job that replaced `id` by retrying it (null: not retried). A replaced job offers no second Retry. */
+export function replacedBy(data: Pick<JobsData, 'byId'>, id: string): string | null {
+  return retriesOf(data).get(id) ?? null
+}
+
+/** Failed jobs that were retried: shown as replaced, not counted or listed under Failed. */
+function replacedFailed(data: JobsData): number {
+  let n = 0
+  for (const parent of retriesOf(data).keys()) if (data.byId.get(parent)?.state === 'failed') n++
+  return n
+}
+
+/** How many jobs a filter chip shows (Failed leaves out the failed jobs a retry replaced). */
+export function queueFilterCount(data: JobsData, filter: QueueFilter): number {
+  const n = filterCount(data.counts, filter)
+  return filter === 'failed' ? n - replacedFailed(data) : n
+}
+
+/** Ids in order whose job matches the filter and the text (model, prompt, task id, source file names). */
 export function filterJobIds(data: JobsData, filter: QueueFilter, text = ''): string[] {
   const states = statesOf(filter)
   const needle = text.trim().toLowerCase()
   if (!states && !needle) return data.order
+  const retries = filter === 'failed' ? retriesOf(data) : null
   const out: string[] = []
   for (const id of data.order) {
     const job = data.byId.get(id)
     if (!job) continue
     if (states && !isIn(states, job.state)) continue
+    if (retries?.has(id)) continue
     if (needle && !matchesText(job, needle)) continue
     out.push(id)
   }
@@ -172,7 +214,8 @@ function matchesText(job: JobView, needle: string): boolean {
     job.model.toLowerCase().includes(needle) ||
     job.spec.prompt.toLowerCase().includes(needle) ||
     (job.remoteId ?? '').toLowerCase().includes(needle) ||
-    job.id.toLowerCase().includes(needle)
+    job.id.toLowerCase().includes(needle) ||
+    (job.spec.images ?? []).some((p) => baseName(p).toLowerCase().includes(needle))
   )
 }
 

@@ -8,6 +8,8 @@ interface LibraryState {
   filters: LibraryFilters
   items: (LibraryItem | undefined)[]
   total: number | null
+  /** How many videos the library holds in all, filters aside (for "0 of 12 videos"). */
+  all: number | null
   error: string | null
   facets: { models: string[]; vendors: string[] }
   /** Bumped on every new query so late answers for an old one are dropped. */
@@ -21,10 +23,14 @@ interface LibraryState {
   loadFacets(): Promise<void>
 }
 
+let facetsInFlight: Promise<void> | null = null
+let facetsAgain = false
+
 export const useLibrary = create<LibraryState>((set, get) => ({
   filters: defaultFilters,
   items: [],
   total: null,
+  all: null,
   error: null,
   facets: { models: [], vendors: [] },
   generation: 0,
@@ -81,13 +87,25 @@ export const useLibrary = create<LibraryState>((set, get) => ({
   put(item) {
     set((s) => ({ items: replaceItem(s.items, item) }))
   },
-  async loadFacets() {
-    try {
-      const f = await libraryClient.facets()
-      set({ facets: { models: f.models, vendors: f.vendors } })
-    } catch {
-      // Filters just offer fewer choices.
+  loadFacets() {
+    // One request at a time; changes that arrive meanwhile ask once more when it answers.
+    if (facetsInFlight) {
+      facetsAgain = true
+      return facetsInFlight
     }
+    facetsInFlight = (async () => {
+      do {
+        facetsAgain = false
+        try {
+          const f = await libraryClient.facets()
+          set({ facets: { models: f.models, vendors: f.vendors } })
+        } catch {
+          // Filters just offer fewer choices.
+        }
+      } while (facetsAgain)
+      facetsInFlight = null
+    })()
+    return facetsInFlight
   }
 }))
 
@@ -102,6 +120,7 @@ async function loadPage(page: number, first: boolean): Promise<void> {
       total: reply.total,
       error: null
     }))
+    if (page === 0) void countAll(filters, reply.total, generation)
   } catch (error) {
     if (useLibrary.getState().generation !== generation) return
     useLibrary.setState({ error: error instanceof Error ? error.message : String(error) })
@@ -111,5 +130,20 @@ async function loadPage(page: number, first: boolean): Promise<void> {
       loading.delete(page)
       return { loading }
     })
+  }
+}
+
+/** The library's size with no filter: the answer just given when none is on, else one more count. */
+async function countAll(filters: LibraryFilters, shown: number, generation: number): Promise<void> {
+  const everything = queryOf({ ...defaultFilters, sort: filters.sort }, 0)
+  if (JSON.stringify(queryOf(filters, 0)) === JSON.stringify(everything)) {
+    useLibrary.setState({ all: shown })
+    return
+  }
+  try {
+    const reply = await libraryClient.list({ ...everything, limit: 1 })
+    if (useLibrary.getState().generation === generation) useLibrary.setState({ all: reply.total })
+  } catch {
+    // The header then shows only what the filters match.
   }
 }

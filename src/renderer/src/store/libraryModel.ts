@@ -11,10 +11,12 @@ export interface LibraryFilters {
   from: string
   to: string
   favorite: boolean
+  /** Only the videos of this batch (opened from the queue's batch header). */
+  batchId: string | null
   sort: LibrarySort
 }
 
-export const defaultFilters: LibraryFilters = { search: '', models: [], vendors: [], from: '', to: '', favorite: false, sort: 'newest' }
+export const defaultFilters: LibraryFilters = { search: '', models: [], vendors: [], from: '', to: '', favorite: false, batchId: null, sort: 'newest' }
 
 /** Local midnight of a YYYY-MM-DD date; the `to` bound is the next midnight (exclusive). */
 export function dayStart(date: string): number | undefined {
@@ -33,6 +35,7 @@ export function queryOf(f: LibraryFilters, page: number): LibraryQuery {
   const to = dayStart(f.to)
   if (to !== undefined) q.to = to + 86_400_000
   if (f.favorite) q.favorite = true
+  if (f.batchId) q.batchId = f.batchId
   return q
 }
 
@@ -62,5 +65,5 @@ export function replaceItem(items: (LibraryItem | undefined)[], item: LibraryIte
 }
 
 export function activeFilterCount(f: LibraryFilters): number {
-  return (f.models.length ? 1 : 0) + (f.vendors.length ? 1 : 0) + (f.from || f.to ? 1 : 0) + (f.favorite ? 1 : 0)
+  return (f.models.length ? 1 : 0) + (f.vendors.length ? 1 : 0) + (f.from || f.to ? 1 : 0) + (f.favorite ? 1 : 0) + (f.batchId ? 1 : 0)
 }

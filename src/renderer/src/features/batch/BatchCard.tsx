@@ -6,10 +6,11 @@ import { fieldErrorText, useLang, useT, type TFunction } from '../../i18n'
 import type { CropPosition } from '../../lib/crop'
 import { baseName, formatBytes, formatSize } from '../../lib/format'
 import { fixImage } from '../../lib/imageFix'
+import { upscaleWarning } from '../../lib/upscale'
 import type { CatalogModel, FixTarget, ImageCard } from '../../shared'
 import { useApp } from '../../store/app'
 import { useBatch } from '../../store/batch'
-import { checkCard, statusOf } from '../../store/batchModel'
+import { batchSpec, checkCard, statusOf } from '../../store/batchModel'
 import { toastError } from '../../store/toasts'
 import { FixDialog } from './FixDialog'
 import './batch.css'
@@ -45,6 +46,8 @@ export const BatchCard = memo(function BatchCard({ card }: { card: ImageCard }):
   // Only the fields the check reads; the prompt does not change an image's problems.
   const { problems, fix: target } = checkCard(card, { settings, createErrors: createErrors ? { [card.path]: createErrors } : {}, prompts: {}, sharedPrompt: '' }, model)
   const status = statusOf(card, problems, kept)
+  const upscale = model ? upscaleWarning(card.info, batchSpec(card, { settings, prompts: {}, sharedPrompt: '' }, model), model.rules) : null
+  const upscaleText = upscale ? t('images.upscaleWarn', { from: formatSize(upscale.from.width, upscale.from.height), to: formatSize(upscale.to.width, upscale.to.height), factor: upscale.factor }) : null
 
   return (
     <div className={`batch-card batch-card-${status} ${card.duplicateOf && kept ? 'is-kept' : ''}`} data-testid="batch-card" data-status={status}>
@@ -67,6 +70,11 @@ export const BatchCard = memo(function BatchCard({ card }: { card: ImageCard }):
           <span className="batch-size mono">
             {formatSize(card.info.width, card.info.height)} · {formatBytes(card.info.bytes)}
           </span>
+          {upscaleText ? (
+            <span className={`batch-warn ${status === 'problem' ? 'is-short' : ''}`} role="note" title={upscaleText} data-testid="batch-upscale-warning">
+              {upscaleText}
+            </span>
+          ) : null}
         </div>
         {status === 'problem' ? (
           <div className="batch-problem">

@@ -6,7 +6,7 @@ import { keyClient } from '../../clients/keyClient'
 import { Button } from '../../components/Button'
 import { Icon } from '../../components/Icon'
 import { engineText, useLang, useT, type MessageKey } from '../../i18n'
-import type { KeyStatus, KeyStorage } from '../../shared'
+import type { KeyStatus, KeyStorage, KeyTestResult } from '../../shared'
 import { useApp } from '../../store/app'
 import './keyForm.css'
 
@@ -35,6 +35,8 @@ export function KeyForm({ onSaved, autoFocus }: { onSaved: (status: KeyStatus, v
   const [show, setShow] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  // What CometAPI answered when it refused the key: for the details line, not the sentence.
+  const [refusal, setRefusal] = useState<KeyTestResult['refusal'] | null>(null)
   // The only place left would merely obfuscate the key: the person chooses before anything is stored.
   const [consent, setConsent] = useState<string | null>(null)
   const [envHint, setEnvHint] = useState(false)
@@ -45,6 +47,7 @@ export function KeyForm({ onSaved, autoFocus }: { onSaved: (status: KeyStatus, v
     if (key === '' || busy) return
     setBusy(true)
     setError(null)
+    setRefusal(null)
     setConsent(null)
     try {
       const result = await keyClient.set(key, store)
@@ -56,6 +59,7 @@ export function KeyForm({ onSaved, autoFocus }: { onSaved: (status: KeyStatus, v
         setConsent(engineText(useLang.getState().lang, result.message, result.code, result.params))
       } else {
         setError(engineText(useLang.getState().lang, result.message, result.code, result.params))
+        setRefusal(result.refusal ?? null)
       }
     } catch (e) {
       setError(errorMessage(e))
@@ -93,6 +97,7 @@ export function KeyForm({ onSaved, autoFocus }: { onSaved: (status: KeyStatus, v
             onChange={(e) => {
               setKey(e.target.value)
               setError(null)
+              setRefusal(null)
             }}
           />
           <button type="button" className="input-suffix-btn" onClick={() => setShow((v) => !v)} aria-pressed={show}>
@@ -121,10 +126,26 @@ export function KeyForm({ onSaved, autoFocus }: { onSaved: (status: KeyStatus, v
         </div>
       ) : null}
       {error ? (
-        <p className="field-error key-error" id={errorId} role="alert" data-testid="key-error">
-          <Icon name="alert" size={13} />
-          <span>{error}</span>
-        </p>
+        <div className="key-error-block">
+          <p className="field-error key-error" id={errorId} role="alert" data-testid="key-error">
+            <Icon name="alert" size={13} />
+            <span>{error}</span>
+          </p>
+          {refusal ? (
+            <details className="key-error-details" data-testid="key-error-details">
+              <summary>{t('key.details')}</summary>
+              <p className="mono">
+                {[
+                  refusal.httpStatus ? `HTTP ${refusal.httpStatus}` : null,
+                  refusal.serverMessage ? `“${refusal.serverMessage}”` : null,
+                  refusal.requestId ? t('key.requestId', { id: refusal.requestId }) : null
+                ]
+                  .filter(Boolean)
+                  .join(' · ')}
+              </p>
+            </details>
+          ) : null}
+        </div>
       ) : null}
       <p className="hint">
         {status?.storage ? t('key.willStore', { where: t(storageLabel(status.storage)) }) : t('key.willTest')}

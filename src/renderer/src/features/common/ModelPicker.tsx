@@ -5,9 +5,10 @@ import { settingsClient } from '../../clients/settingsClient'
 import { Icon } from '../../components/Icon'
 import { useLang, useT, type TFunction } from '../../i18n'
 import { currencyCode, formatMoney, priceParts } from '../../lib/format'
-import { isUsable, matchesModel, orderModels, vendorsOf } from '../../lib/models'
+import { isUsable, matchesModel, modelGroup, orderModels, recentModels, vendorsOf } from '../../lib/models'
 import type { CatalogModel, GenerationMode } from '../../shared'
 import { useApp } from '../../store/app'
+import { useJobs } from '../../store/jobs'
 import './modelPicker.css'
 
 export function PriceTag({ model }: { model: CatalogModel }): ReactElement {
@@ -103,6 +104,8 @@ export function ModelPicker({ value, onChange, requireMode, testId = 'model-pick
   )
 }
 
+const GROUP_TITLE = { fav: 'model.favorites', recent: 'model.recent', all: 'model.allModels', off: 'model.notAvailable' } as const
+
 function ModelList({
   value,
   requireMode,
@@ -124,9 +127,14 @@ function ModelList({
   const [mode, setMode] = useState<GenerationMode | null>(requireMode ?? null)
   const listId = useId()
   const vendors = useMemo(() => vendorsOf(models), [models])
+  // Read once when the list opens: the jobs of this session and before, newest first.
+  const [recent] = useState(() => {
+    const { order, byId } = useJobs.getState()
+    return recentModels(order.slice(0, 200).map((id) => byId.get(id)?.model ?? ''))
+  })
   const shown = useMemo(
-    () => orderModels(models.filter((m) => matchesModel(m, { search, vendor, mode })), favorites),
-    [models, search, vendor, mode, favorites]
+    () => orderModels(models.filter((m) => matchesModel(m, { search, vendor, mode })), favorites, recent),
+    [models, search, vendor, mode, favorites, recent]
   )
   const usable = shown.filter(isUsable)
   const [active, setActive] = useState(() => Math.max(0, usable.findIndex((m) => m.id === value)))
@@ -156,6 +164,7 @@ function ModelList({
   }
 
   const favSet = new Set(favorites)
+  const recentSet = new Set(recent)
   let lastGroup = ''
   return (
     <div className="picker-pop" role="dialog" aria-label={t('model.choose')} onKeyDown={onKey}>
@@ -201,7 +210,7 @@ function ModelList({
         {shown.length === 0 ? <li className="picker-empty">{t('model.noMatch')}</li> : null}
         {shown.map((m) => {
           const reason = unavailableText(m, t)
-          const group = reason ? 'off' : favSet.has(m.id) ? 'fav' : 'all'
+          const group = reason ? 'off' : modelGroup(m, favSet, recentSet)
           const header = group !== lastGroup ? group : null
           lastGroup = group
           const selected = m.id === value
@@ -209,7 +218,7 @@ function ModelList({
           return [
             header ? (
               <li key={`h-${header}`} className="picker-group" role="presentation">
-                {t(header === 'fav' ? 'model.favorites' : header === 'off' ? 'model.notAvailable' : 'model.allModels')}
+                {t(GROUP_TITLE[header])}
               </li>
             ) : null,
             <li

@@ -4,7 +4,7 @@ import { jobsClient } from '../../clients/jobsClient'
 import { engineText, fieldErrorText, t, useLang } from '../../i18n'
 import { inspectPaths } from '../../lib/files'
 import { formatMoney } from '../../lib/format'
-import type { JobView } from '../../shared'
+import { MAY_BE_BILLED_STATES, isIn, type JobView } from '../../shared'
 import { modelById, navigate } from '../../store/app'
 import { useCompose } from '../../store/compose'
 import type { UndecidedBatch } from '../../store/jobsModel'
@@ -12,7 +12,8 @@ import { confirmDialog } from '../../store/dialogs'
 import { toastError, toastInfo, toastSuccess } from '../../store/toasts'
 
 export async function cancelJob(job: JobView): Promise<void> {
-  const sent = job.remoteId !== null || job.state === 'submitting'
+  // Its create may have reached the provider (sent, answered, or the answer lost): it may be billed.
+  const sent = job.remoteId !== null || isIn(MAY_BE_BILLED_STATES, job.state)
   const ok = await confirmDialog({
     title: t('queue.cancelTitle'),
     body: sent ? t('queue.cancelBodySent') : t('queue.cancelBody'),
@@ -140,4 +141,61 @@ export async function clearFinished(ids: string[]): Promise<void> {
     }
   }
   if (removed > 0) toastSuccess(t('queue.cleared', { count: removed }))
+}
+
+/**
+ * "Retry all failed" (a batch, or the selected jobs): each is a new paid job, so the count and the
+ * cost are said and asked first. Only jobs the provider failed and nobody retried are passed in.
+ */
+export async function retryFailedJobs(ids: string[], cost: number, unpriced: number): Promise<void> {
+  if (ids.length === 0) return
+  const lang = useLang.getState().lang
+  const body = [t('queue.retryManyBody', { count: ids.length, cost: formatMoney(cost, lang) }), unpriced > 0 ? t('queue.retryManyUnpriced', { count: unpriced }) : ''].filter(Boolean).join(' ')
+  const ok = await confirmDialog({
+    title: t('queue.retryManyTitle', { count: ids.length }),
+    body,
+    confirmLabel: t('queue.retryManyConfirm', { count: ids.length }),
+    testId: 'retry-many-dialog'
+  })
+  if (!ok) return
+  const reply = await jobsClient.retryFailed(ids)
+  if (!reply) return
+  if (!reply.ok) toastError(reply.errors.flatMap((e) => e.errors.map((x) => fieldErrorText(lang, x))).join(' ') || t('queue.retryFailed'))
+  else if (reply.held) toastInfo(t('queue.retriedHeld', { count: reply.jobs.length }))
+  else toastSuccess(t('queue.retriedMany', { count: reply.jobs.length }))
+}
+
+/** Cancels several jobs at once, after saying whether the provider may still bill some of them. */
+export async function cancelJobs(jobs: JobView[]): Promise<void> {
+  if (jobs.length === 0) return
+  const sent = jobs.some((j) => j.remoteId !== null || isIn(MAY_BE_BILLED_STATES, j.state))
+  const ok = await confirmDialog({
+    title: t('queue.cancelManyTitle', { count: jobs.length }),
+    body: sent ? t('queue.cancelManyBodySent') : t('queue.cancelManyBody'),
+    confirmLabel: t('queue.cancelManyConfirm', { count: jobs.length }),
+    cancelLabel: t('queue.keep'),
+    danger: true,
+    testId: 'cancel-many-dialog'
+  })
+  if (!ok) return
+  const n = await jobsClient.cancelMany(jobs.map((j) => j.id))
+  if (n !== null) toastInfo(t('queue.canceledMany', { count: n }))
+}
+
+/** Removes the given finished (or held) jobs from the queue; their videos stay in the library. */
+export async function removeJobs(ids: string[]): Promise<void> {
+  if (ids.length === 0) return
+  const ok = await confirmDialog({
+    title: t('queue.removeManyTitle', { count: ids.length }),
+    body: t('queue.clearBody'),
+    confirmLabel: t('queue.clear'),
+    testId: 'remove-many-dialog'
+  })
+  if (!ok) return
+  try {
+    const n = await jobsClient.remove(ids)
+    toastSuccess(t('queue.removedMany', { count: n }))
+  } catch {
+    // jobsClient.remove has said what went wrong.
+  }
 }

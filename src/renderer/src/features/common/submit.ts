@@ -4,17 +4,19 @@ import { errorMessage } from '../../api'
 import { jobsClient } from '../../clients/jobsClient'
 import { settingsClient } from '../../clients/settingsClient'
 import { t } from '../../i18n'
-import type { CreateJobsReply, JobSpec } from '../../shared'
+import { REMEMBERED_MODELS_MAX, type CreateJobsReply, type JobSpec } from '../../shared'
 import { navigate, useApp } from '../../store/app'
+import { rememberFields, rememberedOf } from '../../store/composeModel'
 import { toastError, toastSuccess } from '../../store/toasts'
 
-export async function createJobs(specs: JobSpec[], lineage?: 'compare'): Promise<CreateJobsReply | null> {
+/** `rememberFields`: Compose's own fields open Compose next time (a batch's or a comparison's do not). */
+export async function createJobs(specs: JobSpec[], lineage?: 'compare', opts: { rememberFields?: boolean } = {}): Promise<CreateJobsReply | null> {
   try {
     const reply = await jobsClient.create(specs, lineage)
     if (reply.ok && !reply.held) {
       toastSuccess(t('submit.queued', { count: reply.jobs.length }), { label: t('submit.viewQueue'), run: () => navigate({ name: 'queue' }) })
     }
-    if (reply.ok && specs[0]) rememberModel(specs[0].model)
+    if (reply.ok && specs[0]) rememberModel(specs[0], opts.rememberFields === true)
     return reply
   } catch (error) {
     toastError(errorMessage(error))
@@ -29,10 +31,15 @@ export async function sendHeld(ids: string[]): Promise<boolean> {
   return true
 }
 
-function rememberModel(model: string): void {
-  if (useApp.getState().settings?.lastModel === model) return
+/** The model and its fields open Compose next time (also after a restart). */
+function rememberModel(spec: JobSpec, withFields: boolean): void {
+  const settings = useApp.getState().settings
+  const fields = rememberedOf(spec)
+  const before = settings?.lastFields && Object.hasOwn(settings.lastFields, spec.model) ? settings.lastFields[spec.model] : undefined
+  const sameFields = !withFields || (before !== undefined && JSON.stringify(before) === JSON.stringify(fields))
+  if (settings?.lastModel === spec.model && sameFields) return
   void settingsClient
-    .remember({ lastModel: model })
-    .then((settings) => useApp.setState({ settings }))
+    .remember(withFields ? { lastModel: spec.model, lastFields: rememberFields(settings?.lastFields ?? {}, spec.model, fields, REMEMBERED_MODELS_MAX) } : { lastModel: spec.model })
+    .then((next) => useApp.setState({ settings: next }))
     .catch(() => undefined)
 }

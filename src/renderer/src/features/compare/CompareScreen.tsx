@@ -6,7 +6,7 @@ import { Icon } from '../../components/Icon'
 import { ScreenHeader } from '../../components/ScreenHeader'
 import { engineText, fieldErrorText, useLang, useT } from '../../i18n'
 import { inspectPaths, pathsOf } from '../../lib/files'
-import { currencyCode, formatAgo, formatMoney } from '../../lib/format'
+import { currencyCode, formatAgo, formatMoney, formatSize } from '../../lib/format'
 import { isUsable, orderModels } from '../../lib/models'
 import { GENERATING_STATES, applyDefaults, estimateCost, isIn, validateSpec } from '../../shared'
 import type { CatalogModel, ImageCard, JobSpec } from '../../shared'
@@ -22,6 +22,7 @@ import { openJob } from '../common/jobActions'
 import { PriceTag } from '../common/ModelPicker'
 import { createJobs } from '../common/submit'
 import './compare.css'
+import { ModelName } from '../common/ModelName'
 
 function specFor(model: CatalogModel, prompt: string, image: ImageCard | null): JobSpec {
   const spec: JobSpec = { model: model.id, prompt }
@@ -93,7 +94,7 @@ export function CompareScreen(): ReactElement {
                 <div className="image-slot-info">
                   <span className="image-slot-title">{image.name}</span>
                   <span className="image-slot-sub mono">
-                    {image.info.width}×{image.info.height}
+                    {formatSize(image.info.width, image.info.height)}
                   </span>
                 </div>
                 <IconButton icon="x" size="sm" label={t('images.remove', { name: image.name })} onClick={() => setImage(null)} />
@@ -208,9 +209,10 @@ function CompareTile({ id }: { id: string }): ReactElement | null {
   const job = useJobs((s) => s.byId.get(id))
   const itemId = job?.libraryItemId ?? null
   const item = useMediaCache((s) => (itemId ? s.items[itemId] : undefined))
+  // A library change (its poster was made) forgets the cached item: ask again.
   useEffect(() => {
-    if (itemId) void libraryItem(itemId)
-  }, [itemId])
+    if (itemId && item === undefined) void libraryItem(itemId)
+  }, [itemId, item])
   if (!job) return null
   const running = isIn(GENERATING_STATES, job.state)
   const downloading = job.state === 'downloading'
@@ -218,7 +220,7 @@ function CompareTile({ id }: { id: string }): ReactElement | null {
     <div className="compare-tile" data-testid="compare-tile" data-state={job.state}>
       <div className="compare-media">
         {job.state === 'completed' && item ? (
-          <video src={mediaUrl('library', item.fileName)} poster={item.poster ? mediaUrl('poster', item.id) : undefined} autoPlay muted loop playsInline controls preload="metadata" />
+          <video src={mediaUrl('library', item.fileName)} poster={item.poster ? `${mediaUrl('poster', item.id)}?v=${encodeURIComponent(item.poster)}` : undefined} autoPlay muted loop playsInline controls preload="metadata" />
         ) : (
           <div className="compare-placeholder">
             {job.state === 'failed' ? <Icon name="alert" size={22} /> : running || downloading ? <span className="spinner spinner-lg" aria-hidden="true" /> : <Icon name="clock" size={22} />}
@@ -228,7 +230,7 @@ function CompareTile({ id }: { id: string }): ReactElement | null {
       </div>
       <div className="compare-tile-meta">
         <div className="compare-tile-head">
-          <span className="compare-model">{job.model}</span>
+          <ModelName id={job.model} className="compare-model" />
           <StateBadge state={job.state} />
         </div>
         {running ? <ProgressBar value={job.state === 'running' ? job.progress : null} label={t('queue.generation')} /> : null}

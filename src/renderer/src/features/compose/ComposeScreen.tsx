@@ -6,16 +6,16 @@ import { EmptyState, ErrorPanel, Kbd, Loading, StateBadge } from '../../componen
 import { Icon } from '../../components/Icon'
 import { ScreenHeader } from '../../components/ScreenHeader'
 import { useLang, useT } from '../../i18n'
-import { currencyCode, formatMoney, formatNumber, priceParts } from '../../lib/format'
+import { currencyCode, formatMoney, formatNumber, formatSize, priceParts } from '../../lib/format'
 import { initialModel } from '../../lib/models'
 import { MOD_KEY } from '../../lib/platform'
 import { useSubmitShortcut } from '../../lib/useSubmitShortcut'
-import { estimateCost } from '../../shared'
+import { estimateCost, promptRequired } from '../../shared'
 import type { CatalogModel, GenerationMode } from '../../shared'
 import { loadCatalog } from '../../boot'
 import { navigate, selectFavoriteModels, useApp } from '../../store/app'
 import { useCompose } from '../../store/compose'
-import { draftErrors, errorsFor, finalSpec, promptLength, visibleErrors } from '../../store/composeModel'
+import { draftErrors, errorsFor, finalSpec, promptLength, rememberedFor, visibleErrors } from '../../store/composeModel'
 import { useJobs } from '../../store/jobs'
 import { toastError } from '../../store/toasts'
 import { ChoiceField, Field, SecondsField } from '../common/Fields'
@@ -33,12 +33,13 @@ export function ComposeScreen(): ReactElement {
   const setModel = useCompose((s) => s.setModel)
   const model = catalog.models.find((m) => m.id === draft.model)
 
-  // Open with the last model used (or a sensible first one) once the catalog is here.
+  // Open with the last model used, and the fields it was last sent with (or a sensible first one),
+  // once the catalog and the settings are here.
   useEffect(() => {
-    if (draft.model || catalog.models.length === 0) return
-    const first = initialModel(catalog.models, settings?.lastModel ?? null, settings?.favoriteModels ?? [])
-    if (first) setModel(first)
-  }, [draft.model, catalog.models, settings?.lastModel, settings?.favoriteModels, setModel])
+    if (draft.model || catalog.models.length === 0 || !settings) return
+    const first = initialModel(catalog.models, settings.lastModel, settings.favoriteModels)
+    if (first) setModel(first, rememberedFor(settings.lastFields, first.id))
+  }, [draft.model, catalog.models, settings, setModel])
 
   // A prefilled model id may arrive before its catalog entry: adapt once it is known.
   useEffect(() => {
@@ -71,6 +72,7 @@ function ComposeForm({ model }: { model: CatalogModel | undefined }): ReactEleme
   const lang = useLang((s) => s.lang)
   const { draft, serverErrors, attempted, notice, focusNonce, update, setModel, setServerErrors, setAttempted, setImages } = useCompose()
   const favorites = useApp(selectFavoriteModels)
+  const lastFields = useApp((s) => s.settings?.lastFields)
   const [busy, setBusy] = useState(false)
   const [held, setHeld] = useState<HeldInfo | null>(null)
   const promptRef = useRef<HTMLTextAreaElement>(null)
@@ -107,7 +109,7 @@ function ComposeForm({ model }: { model: CatalogModel | undefined }): ReactEleme
         focusFirstError()
         return
       }
-      const reply = await createJobs([s])
+      const reply = await createJobs([s], undefined, { rememberFields: true })
       if (!reply) return
       if (!reply.ok) {
         setServerErrors(reply.errors.flatMap((e) => e.errors))
@@ -153,7 +155,7 @@ function ComposeForm({ model }: { model: CatalogModel | undefined }): ReactEleme
           ) : null}
           <Field label={t('field.model')} errors={errorsFor(shown, 'model')}>
             <div className="model-row">
-              <ModelPicker value={draft.model} onChange={setModel} />
+              <ModelPicker value={draft.model} onChange={(m) => setModel(m, rememberedFor(lastFields, m.id))} />
               {model ? (
                 <IconButton
                   icon="star"
@@ -190,11 +192,11 @@ function ComposeForm({ model }: { model: CatalogModel | undefined }): ReactEleme
           ) : null}
 
           {rules && draft.mode === 'image-to-video' && rules.images.max > 0 ? (
-            <ImageSlots rules={rules} model={draft.model} images={draft.images} onChange={setImages} errors={errorsFor(shown, 'images')} />
+            <ImageSlots rules={rules} model={draft.model} spec={spec} images={draft.images} onChange={setImages} errors={errorsFor(shown, 'images')} />
           ) : null}
 
           <Field
-            label={rules && !rules.prompt.required ? t('field.promptOptional') : t('field.prompt')}
+            label={rules && !promptRequired(rules, draft.mode === 'image-to-video' ? draft.images.length : 0) ? t('field.promptOptional') : t('field.prompt')}
             htmlFor={promptId}
             errors={promptErrors}
             aside={
@@ -244,7 +246,7 @@ function ComposeForm({ model }: { model: CatalogModel | undefined }): ReactEleme
           {rules ? (
             <div className="param-grid">
               {rules.seconds ? <SecondsField rule={rules.seconds} value={draft.seconds} onChange={(v) => update({ seconds: v })} errors={errorsFor(shown, 'seconds')} /> : null}
-              {rules.size ? <ChoiceField label={t('field.size')} rule={rules.size} value={draft.size} onChange={(v) => update({ size: v })} errors={errorsFor(shown, 'size')} testId="field-size" formatValue={(v) => v.replace('x', '×')} /> : null}
+              {rules.size ? <ChoiceField label={t('field.size')} rule={rules.size} value={draft.size} onChange={(v) => update({ size: v })} errors={errorsFor(shown, 'size')} testId="field-size" formatValue={formatSize} /> : null}
               {rules.aspectRatio ? (
                 <ChoiceField label={t('field.aspectRatio')} rule={rules.aspectRatio} value={draft.aspectRatio} onChange={(v) => update({ aspectRatio: v })} errors={errorsFor(shown, 'aspectRatio')} testId="field-aspect" />
               ) : null}
@@ -296,7 +298,7 @@ function ComposeForm({ model }: { model: CatalogModel | undefined }): ReactEleme
                 {spec?.size || spec?.aspectRatio || spec?.resolution ? (
                   <div>
                     <dt>{t('compose.format')}</dt>
-                    <dd className="mono">{[spec?.size, spec?.aspectRatio, spec?.resolution].filter(Boolean).join(' · ')}</dd>
+                    <dd className="mono">{[spec?.size ? formatSize(spec.size) : '', spec?.aspectRatio, spec?.resolution].filter(Boolean).join(' · ')}</dd>
                   </div>
                 ) : null}
               </dl>

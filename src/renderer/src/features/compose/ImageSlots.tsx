@@ -5,12 +5,14 @@ import { Button, IconButton } from '../../components/Button'
 import { Icon } from '../../components/Icon'
 import { useT } from '../../i18n'
 import { inspectPaths, pathsOf } from '../../lib/files'
+import { formatSize } from '../../lib/format'
 import { fixImage } from '../../lib/imageFix'
-import type { FieldError, ImageCard, ModelRules } from '../../shared'
+import { upscaleWarning } from '../../lib/upscale'
+import type { FieldError, ImageCard, JobSpec, ModelRules } from '../../shared'
 import { toastError } from '../../store/toasts'
 import { Field } from '../common/Fields'
 
-export function ImageSlots({ rules, model, images, onChange, errors }: { rules: ModelRules; model: string | null; images: ImageCard[]; onChange: (cards: ImageCard[]) => void; errors: FieldError[] }): ReactElement {
+export function ImageSlots({ rules, model, spec, images, onChange, errors }: { rules: ModelRules; model: string | null; spec: JobSpec | null; images: ImageCard[]; onChange: (cards: ImageCard[]) => void; errors: FieldError[] }): ReactElement {
   const t = useT()
   const inputRef = useRef<HTMLInputElement>(null)
   const [busy, setBusy] = useState(false)
@@ -60,6 +62,7 @@ export function ImageSlots({ rules, model, images, onChange, errors }: { rules: 
             )
           }
           const problems = errors.filter((e) => e.field === `images[${i}]`)
+          const upscale = spec ? upscaleWarning(card.info, spec, rules) : null
           return (
             <div key={card.path} className={`image-slot ${problems.length ? 'is-invalid' : ''}`} data-testid="image-slot">
               <img className="image-slot-thumb" src={mediaUrl('image', card.token)} alt="" draggable={false} />
@@ -68,8 +71,13 @@ export function ImageSlots({ rules, model, images, onChange, errors }: { rules: 
                   {slotLabel(i)} · {card.name}
                 </span>
                 <span className="image-slot-sub mono">
-                  {card.info.width ?? '?'}×{card.info.height ?? '?'}
+                  {formatSize(card.info.width, card.info.height)}
                 </span>
+                {upscale ? (
+                  <span className="image-slot-warn" role="note" data-testid="image-upscale-warning">
+                    {t('images.upscaleWarn', { from: formatSize(upscale.from.width, upscale.from.height), to: formatSize(upscale.to.width, upscale.to.height), factor: upscale.factor })}
+                  </span>
+                ) : null}
                 {card.fix ? (
                   <Button
                     size="sm"

@@ -25,6 +25,14 @@ const GROUPS: { title: MessageKey; rows: [string[], MessageKey][] }[] = [
     ]
   },
   {
+    title: 'help.library',
+    rows: [
+      [['Shift', 'help.click'], 'help.selectRange'],
+      [[MOD_KEY, 'A'], 'help.selectAll'],
+      [['Esc'], 'help.clearSelection']
+    ]
+  },
+  {
     title: 'help.player',
     rows: [
       [['Space'], 'help.playPause'],
@@ -33,7 +41,9 @@ const GROUPS: { title: MessageKey; rows: [string[], MessageKey][] }[] = [
       [['K'], 'help.pause'],
       [['L'], 'help.forward10'],
       [['F'], 'help.fullscreen'],
-      [['M'], 'help.mute']
+      [['M'], 'help.mute'],
+      [['PgUp', 'Shift+P'], 'help.previousVideo'],
+      [['PgDn', 'Shift+N'], 'help.nextVideo']
     ]
   }
 ]
@@ -53,7 +63,7 @@ export function HelpDialog(): ReactElement {
                   <dt>{t(label)}</dt>
                   <dd>
                     {keys.map((k) => (
-                      <Kbd key={k}>{k}</Kbd>
+                      <Kbd key={k}>{k.startsWith('help.') ? t(k as MessageKey) : k}</Kbd>
                     ))}
                   </dd>
                 </div>

@@ -9,8 +9,21 @@ import type { LibraryItem } from '../../shared'
 import { navigate } from '../../store/app'
 import { deleteItem, setFavorite, showItemInFolder } from '../common/libraryActions'
 import './library.css'
+import { ModelName } from '../common/ModelName'
 
-export const LibraryCard = memo(function LibraryCard({ item, now }: { item: LibraryItem; now: number }): ReactElement {
+/** Multi-select, as plain props so the memo skips cards whose state did not change. */
+export interface CardSelection {
+  /** This card's place in the current list (for shift-click ranges). */
+  index: number
+  selected: boolean
+  /** Some card is selected: a plain click then selects instead of playing. */
+  selecting: boolean
+  /** Stable (module-level): a new function would re-render every card. */
+  onSelect(id: string, index: number, range: boolean): void
+}
+
+export const LibraryCard = memo(function LibraryCard({ item, now, ...select }: { item: LibraryItem; now: number } & Partial<CardSelection>): ReactElement {
+  const selection = select.onSelect && select.index !== undefined ? { index: select.index, selected: select.selected ?? false, selecting: select.selecting ?? false, onSelect: select.onSelect } : undefined
   const t = useT()
   const lang = useLang((s) => s.lang)
   const ref = useRef<HTMLDivElement>(null)
@@ -38,9 +51,32 @@ export const LibraryCard = memo(function LibraryCard({ item, now }: { item: Libr
     }
   }, [item.id, item.poster])
 
-  const open = (): void => navigate({ name: 'player', itemId: item.id, back: 'library' })
+  const open = (e: React.MouseEvent): void => {
+    if (selection && (e.shiftKey || e.ctrlKey || e.metaKey || selection.selecting)) {
+      e.preventDefault()
+      selection.onSelect(item.id, selection.index, e.shiftKey)
+      return
+    }
+    navigate({ name: 'player', itemId: item.id, back: 'library' })
+  }
+  const selected = selection?.selected ?? false
   return (
-    <div className="lib-card" ref={ref} data-testid="library-card" data-item-id={item.id}>
+    <div className={`lib-card ${selected ? 'is-selected' : ''} ${selection?.selecting ? 'is-selecting' : ''}`} ref={ref} data-testid="library-card" data-item-id={item.id} data-selected={selected}>
+      {selection ? (
+        <label className="lib-select" title={t('library.select', { prompt: item.prompt || item.fileName })}>
+          <input
+            type="checkbox"
+            checked={selected}
+            aria-label={t('library.select', { prompt: item.prompt || item.fileName })}
+            data-testid="library-select"
+            onClick={(e) => {
+              e.preventDefault()
+              selection.onSelect(item.id, selection.index, e.shiftKey)
+            }}
+            onChange={() => undefined}
+          />
+        </label>
+      ) : null}
       <button type="button" className="lib-poster" onClick={open} aria-label={t('library.play', { prompt: item.prompt || item.fileName })}>
         {item.poster && seen ? (
           <img src={`${mediaUrl('poster', item.id)}?v=${encodeURIComponent(item.poster)}`} alt="" draggable={false} />
@@ -71,9 +107,7 @@ export const LibraryCard = memo(function LibraryCard({ item, now }: { item: Libr
           {item.prompt || <span className="muted">{t('queue.noPrompt')}</span>}
         </p>
         <div className="lib-sub">
-          <span className="lib-model" title={item.model}>
-            {item.model}
-          </span>
+          <ModelName id={item.model} className="lib-model" />
           <span className="lib-dot">·</span>
           <span>{formatAgo(item.completedAt, now, lang)}</span>
           <span className="lib-dot">·</span>

@@ -5,7 +5,7 @@ import { Button, IconButton } from '../../components/Button'
 import { EmptyState, ErrorPanel, Kbd, Loading } from '../../components/Feedback'
 import { Icon } from '../../components/Icon'
 import { useLang, useT } from '../../i18n'
-import { formatBytes, formatClock, formatDateTime, formatMoney } from '../../lib/format'
+import { formatBytes, formatClock, formatDateTime, formatMoney, formatSize } from '../../lib/format'
 import { isTyping } from '../../lib/isTyping'
 import type { LibraryItem } from '../../shared'
 import { modelById, navigate, useApp, type ScreenName } from '../../store/app'
@@ -13,9 +13,11 @@ import { useCompose } from '../../store/compose'
 import { promptDialog } from '../../store/dialogs'
 import { libraryItem, useMediaCache } from '../../store/mediaCache'
 import { toastError, toastSuccess } from '../../store/toasts'
-import { deleteItem, setFavorite, showItemInFolder } from '../common/libraryActions'
+import { neighborId, useLibraryPosition } from '../../store/libraryNeighbors'
+import { deleteItem, openLibraryFolder, saveCopy, setFavorite, showItemInFolder } from '../common/libraryActions'
 import { SPEEDS, clampTime, commandFor, fasterSpeed } from './playerKeys'
 import './player.css'
+import { ModelName } from '../common/ModelName'
 
 export function PlayerScreen({ itemId, back }: { itemId: string; back: ScreenName }): ReactElement {
   const t = useT()
@@ -29,6 +31,12 @@ export function PlayerScreen({ itemId, back }: { itemId: string; back: ScreenNam
     }
   }, [itemId, cached])
   const goBack = (): void => navigate({ name: back } as Parameters<typeof navigate>[0])
+  const position = useLibraryPosition(itemId)
+  const step = async (by: 1 | -1): Promise<void> => {
+    const next = await neighborId(itemId, by)
+    if (next) navigate({ name: 'player', itemId: next, back })
+  }
+  const inList = position.index >= 0
   return (
     <div className="screen screen-player" data-testid="player-screen">
       <header className="player-header">
@@ -36,6 +44,15 @@ export function PlayerScreen({ itemId, back }: { itemId: string; back: ScreenNam
           {t(back === 'queue' ? 'nav.queue' : back === 'compare' ? 'nav.compare' : 'nav.library')}
         </Button>
         {item ? <h1 className="player-title">{item.prompt || item.fileName}</h1> : null}
+        {inList ? (
+          <nav className="player-steps" aria-label={t('nav.library')}>
+            <IconButton icon="chevronLeft" label={t('player.previous')} disabled={position.index === 0} onClick={() => void step(-1)} data-testid="player-previous" />
+            <span className="player-position mono" data-testid="player-position">
+              {t('player.position', { i: position.index + 1, n: position.total })}
+            </span>
+            <IconButton icon="chevronRight" label={t('player.next')} disabled={position.index >= position.total - 1} onClick={() => void step(1)} data-testid="player-next" />
+          </nav>
+        ) : null}
       </header>
       {item === undefined ? (
         <Loading />
@@ -44,13 +61,13 @@ export function PlayerScreen({ itemId, back }: { itemId: string; back: ScreenNam
           <Button onClick={goBack}>{t('common.back')}</Button>
         </EmptyState>
       ) : (
-        <Player item={item} onChange={setItem} onDeleted={goBack} />
+        <Player key={item.id} item={item} onChange={setItem} onDeleted={goBack} onStep={(by) => void step(by)} />
       )}
     </div>
   )
 }
 
-function Player({ item, onChange, onDeleted }: { item: LibraryItem; onChange: (i: LibraryItem) => void; onDeleted: () => void }): ReactElement {
+function Player({ item, onChange, onDeleted, onStep }: { item: LibraryItem; onChange: (i: LibraryItem) => void; onDeleted: () => void; onStep: (by: 1 | -1) => void }): ReactElement {
   const t = useT()
   const videoRef = useRef<HTMLVideoElement>(null)
   const frameRef = useRef<HTMLDivElement>(null)
@@ -59,6 +76,8 @@ function Player({ item, onChange, onDeleted }: { item: LibraryItem; onChange: (i
   const [muted, setMuted] = useState(false)
   const [failed, setFailed] = useState(false)
   const lastL = useRef<number | null>(null)
+  const stepRef = useRef(onStep)
+  stepRef.current = onStep
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
@@ -99,6 +118,9 @@ function Player({ item, onChange, onDeleted }: { item: LibraryItem; onChange: (i
           v.muted = !v.muted
           setMuted(v.muted)
           break
+        case 'step':
+          stepRef.current(cmd.by)
+          break
       }
       if (cmd.type !== 'forward') lastL.current = null
     }
@@ -117,7 +139,7 @@ function Player({ item, onChange, onDeleted }: { item: LibraryItem; onChange: (i
               ref={videoRef}
               className="player-video"
               src={mediaUrl('library', item.fileName)}
-              poster={item.poster ? mediaUrl('poster', item.id) : undefined}
+              poster={item.poster ? `${mediaUrl('poster', item.id)}?v=${encodeURIComponent(item.poster)}` : undefined}
               controls
               autoPlay
               loop={loop}
@@ -187,7 +209,7 @@ function Details({ item, onChange, onDeleted }: { item: LibraryItem; onChange: (
   const p = item.params
   const params: [string, string][] = []
   if (p.seconds !== undefined) params.push([t('field.seconds'), t('field.secondsValue', { n: p.seconds })])
-  if (p.size) params.push([t('field.size'), p.size])
+  if (p.size) params.push([t('field.size'), formatSize(p.size)])
   if (p.aspectRatio) params.push([t('field.aspectRatio'), p.aspectRatio])
   if (p.resolution) params.push([t('field.resolution'), p.resolution])
   if (p.seed !== undefined) params.push([t('field.seed'), String(p.seed)])
@@ -236,6 +258,8 @@ function Details({ item, onChange, onDeleted }: { item: LibraryItem; onChange: (
             }}
           />
           <IconButton icon="folder" label={t('common.showInFolder')} onClick={() => showItemInFolder(item)} data-testid="player-show" />
+          <IconButton icon="library" label={t('player.openLibraryFolder')} onClick={openLibraryFolder} data-testid="player-open-library" />
+          <IconButton icon="download" label={t('player.saveCopy')} onClick={() => void saveCopy(item)} data-testid="player-save-copy" />
           <IconButton
             icon="trash"
             className="danger-hover"
@@ -273,12 +297,19 @@ function Details({ item, onChange, onDeleted }: { item: LibraryItem; onChange: (
         ) : null}
       </section>
       <dl className="detail-list">
-        <Row label={t('field.model')} value={<span className="mono">{item.model}</span>} />
+        <Row
+          label={t('field.model')}
+          value={
+            <span>
+              <ModelName id={item.model} /> <span className="mono muted">{item.model}</span>
+            </span>
+          }
+        />
         {item.vendor ? <Row label={t('player.vendor')} value={item.vendor} /> : null}
         {params.map(([k, v]) => (
           <Row key={k} label={k} value={<span className="mono">{v}</span>} />
         ))}
-        {item.width && item.height ? <Row label={t('player.dimensions')} value={<span className="mono">{`${item.width}×${item.height}`}</span>} /> : null}
+        {item.width && item.height ? <Row label={t('player.dimensions')} value={<span className="mono">{formatSize(item.width, item.height)}</span>} /> : null}
         {item.durationS ? <Row label={t('player.duration')} value={formatClock(item.durationS * 1000)} /> : null}
         <Row label={t('player.created')} value={formatDateTime(item.createdAt, lang)} />
         <Row label={t('player.completed')} value={formatDateTime(item.completedAt, lang)} />

@@ -6,6 +6,8 @@ export type PlayerCommand =
   | { type: 'forward'; by: number; faster: boolean }
   | { type: 'fullscreen' }
   | { type: 'mute' }
+  /** The next (1) or previous (-1) video of the library's current list. */
+  | { type: 'step'; by: 1 | -1 }
 
 export const SPEEDS: readonly number[] = [0.25, 0.5, 0.75, 1, 1.25, 1.5, 2]
 
@@ -34,6 +36,13 @@ export function commandFor(key: string, now: number, lastL: number | null): Play
     case 'm':
     case 'M':
       return { type: 'mute' }
+    // Shift+N / Shift+P (plain n and p stay free), and the page keys.
+    case 'PageDown':
+    case 'N':
+      return { type: 'step', by: 1 }
+    case 'PageUp':
+    case 'P':
+      return { type: 'step', by: -1 }
     default:
       return null
   }

@@ -2,15 +2,28 @@ import type { ReactElement } from 'react'
 import { Button } from '../../components/Button'
 import { Icon } from '../../components/Icon'
 import { engineText, useLang, useT } from '../../i18n'
+import { formatTime } from '../../lib/format'
 import { navigate, useApp } from '../../store/app'
 import './engineBanner.css'
 
-/** Shown on every screen while the engine is paused (key rejected, wrong base URL, no key). */
+/** Shown on every screen while the engine is paused (key rejected, wrong base URL, no key) or CometAPI is not answering. */
 export function EngineBanner(): ReactElement | null {
   const t = useT()
   const lang = useLang((s) => s.lang)
   const paused = useApp((s) => s.engine?.paused ?? null)
   const catalogProblem = useApp((s) => s.catalog.problem)
+  const unreachable = useApp((s) => s.engine?.unreachable ?? null)
+  if (!paused && unreachable) {
+    // One banner for the whole app while CometAPI is not answering; the rows keep their own notes.
+    return (
+      <div className="banner banner-warn" role="status" data-testid="unreachable-banner">
+        <Icon name="alert" />
+        <p>
+          <strong>{t('banner.unreachableTitle')}</strong> {engineText(lang, unreachable.message, unreachable.code, unreachable.params)} {t('banner.unreachableSafe', { since: formatTime(unreachable.since, lang) })}
+        </p>
+      </div>
+    )
+  }
   if (!paused) {
     if (!catalogProblem) return null
     return (

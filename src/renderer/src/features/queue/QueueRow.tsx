@@ -5,29 +5,74 @@ import { ProgressBar, StateBadge } from '../../components/Feedback'
 import { engineText, useLang, useT, type Lang, type TFunction } from '../../i18n'
 import { formatBytes, formatClock, formatMoney } from '../../lib/format'
 import { useNow } from '../../lib/useNow'
-import { CANCELABLE_STATES, GENERATING_STATES, POLLED_STATES, RETRYABLE_STATES, TERMINAL_STATES, WAITING_FOR_PERSON_STATES, isIn, type JobView } from '../../shared'
+import { CANCELABLE_STATES, GENERATING_STATES, RETRYABLE_STATES, TERMINAL_STATES, WAITING_FOR_PERSON_STATES, isIn, type JobView } from '../../shared'
+import { useModelName } from '../../store/app'
 import { useJobs } from '../../store/jobs'
+import { replacedBy } from '../../store/jobsModel'
 import { cancelJob, contactJob, copyTaskId, decideJob, duplicateIntoCompose, openJob, retryDownload, retryJob, sendHeldJob, showJobInFolder } from '../common/jobActions'
 import { JobThumb } from './JobThumb'
+import { generationProgress } from './progressModel'
 import './queue.css'
+import { ModelName } from '../common/ModelName'
 
 export const ROW_HEIGHT = 76
 
-export const QueueRow = memo(function QueueRow({ id, focused, style }: { id: string; focused: boolean; style: React.CSSProperties }): ReactElement | null {
+/** How a click on a row was made: Shift for a range, Ctrl/Cmd to add or take away one. */
+export interface RowClick {
+  shift: boolean
+  toggle: boolean
+}
+
+interface QueueRowProps {
+  id: string
+  focused: boolean
+  selected: boolean
+  /** A click on the row itself (not on one of its buttons): select it and show its details. */
+  onSelect: (id: string, click: RowClick) => void
+  inBatch?: boolean
+  style: React.CSSProperties
+}
+
+export const QueueRow = memo(function QueueRow({ id, focused, selected, onSelect, inBatch, style }: QueueRowProps): ReactElement | null {
   const job = useJobs((s) => s.byId.get(id))
+  const replaced = useJobs((s) => replacedBy(s, id) !== null)
+  const modelName = useModelName(job?.model ?? '')
   const t = useT()
   const lang = useLang((s) => s.lang)
   if (!job) return null
   const line = lineOf(job, t, lang)
+  const onClick = (e: React.MouseEvent): void => {
+    if ((e.target as HTMLElement).closest('button, a, input')) return
+    // Shift-click must not select the page's text as well.
+    if (e.shiftKey) window.getSelection()?.removeAllRanges()
+    onSelect(job.id, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey })
+  }
   return (
-    <div className={`queue-row ${focused ? 'is-focused' : ''}`} style={style} data-testid="queue-row" data-job-id={job.id} data-state={job.state} role="listitem" aria-label={`${job.model}: ${job.spec.prompt}`}>
+    <div
+      className={`queue-row ${focused ? 'is-focused' : ''} ${selected ? 'is-selected' : ''} ${inBatch ? 'in-batch' : ''} ${replaced ? 'is-replaced' : ''}`}
+      style={style}
+      data-testid="queue-row"
+      data-job-id={job.id}
+      data-state={job.state}
+      data-selected={selected ? 'true' : undefined}
+      data-replaced={replaced ? 'true' : undefined}
+      role="option"
+      aria-selected={selected}
+      aria-label={`${modelName}: ${job.spec.prompt}`}
+      onClick={onClick}
+    >
       <JobThumb job={job} />
       <div className="queue-main">
         <div className="queue-title">
-          <span className="queue-model">{job.model}</span>
+          <ModelName id={job.model} className="queue-model" />
           {job.vendor ? <span className="queue-vendor">{job.vendor}</span> : null}
           {job.lineage ? <span className="tag">{t(`lineage.${job.lineage}`)}</span> : null}
           {job.estimatedCost !== null ? <span className="queue-cost">{formatMoney(job.estimatedCost, lang)}</span> : null}
+          {replaced ? (
+            <span className="tag tag-replaced" title={t('queue.replacedHint')} data-testid="job-replaced">
+              {t('queue.replaced')}
+            </span>
+          ) : null}
           {job.billed ? (
             <span className="tag tag-billed" title={t('queue.billedHint')} data-testid="job-billed">
               {t('queue.billed')}
@@ -51,7 +96,7 @@ export const QueueRow = memo(function QueueRow({ id, focused, style }: { id: str
         <ProgressCell job={job} />
       </div>
       <div className="queue-actions">
-        <RowActions job={job} />
+        <RowActions job={job} replaced={replaced} />
       </div>
     </div>
   )
@@ -97,26 +142,31 @@ function ProgressCell({ job }: { job: JobView }): ReactElement | null {
       </div>
     )
   }
-  if (isIn(GENERATING_STATES, job.state)) {
-    return (
-      <div className="progress-cell">
-        <ProgressBar value={job.state === 'running' ? job.progress : null} label={t('queue.generation')} testId="job-progress" />
-        <span className="progress-text mono">{job.progress !== null && job.state === 'running' ? `${Math.round(job.progress)}%` : ''}</span>
-      </div>
-    )
-  }
+  if (isIn(GENERATING_STATES, job.state)) return <GenerationCell job={job} />
   return null
+}
+
+function GenerationCell({ job }: { job: JobView }): ReactElement {
+  const t = useT()
+  const { percent, typicalMs } = generationProgress(job, 0)
+  return (
+    <div className="progress-cell">
+      <ProgressBar value={percent} label={t('queue.generation')} testId="job-progress" />
+      <span className="progress-text mono" data-testid="job-progress-text">
+        {percent !== null ? `${Math.round(percent)}%` : typicalMs !== null ? t('queue.typical', { time: formatClock(typicalMs) }) : ''}
+      </span>
+    </div>
+  )
 }
 
 function Elapsed({ job }: { job: JobView }): ReactElement {
   const now = useNow()
   const t = useT()
-  const start = job.submittedAt ?? job.createdAt
-  // Only a task the provider is making has an ETA.
-  const eta = job.etaAt !== null && isIn(POLLED_STATES, job.state) ? job.etaAt - now : null
+  // Only a task the provider is making, with a real percent, has a countdown.
+  const { elapsedMs, leftMs: eta } = generationProgress(job, now)
   return (
     <span className="queue-time mono" data-testid="job-elapsed">
-      {formatClock(now - start)}
+      {formatClock(elapsedMs)}
       {eta !== null ? <span className="queue-eta"> · {eta > 0 ? t('queue.eta', { time: formatClock(eta) }) : t('queue.etaSoon')}</span> : null}
     </span>
   )
@@ -127,7 +177,8 @@ function FinishedTime({ job }: { job: JobView }): ReactElement | null {
   return <span className="queue-time mono">{formatClock(job.completedAt - (job.submittedAt ?? job.createdAt))}</span>
 }
 
-function RowActions({ job }: { job: JobView }): ReactElement {
+/** A job's own buttons (the row and the details panel). A job replaced by its retry has no second Retry. */
+export function RowActions({ job, replaced }: { job: JobView; replaced: boolean }): ReactElement {
   const t = useT()
   const s = job.state
   // A job waiting for the person offers its own choices (Resubmit / Dismiss, Retry download, Check
@@ -173,7 +224,7 @@ function RowActions({ job }: { job: JobView }): ReactElement {
           <IconButton icon="folder" size="sm" label={t('common.showInFolder')} onClick={() => showJobInFolder(job)} data-testid="job-show" />
         </>
       ) : null}
-      {isIn(RETRYABLE_STATES, s) && !deciding ? <IconButton icon="retry" size="sm" label={retryLabel} onClick={() => void retryJob(job)} data-testid="job-retry" /> : null}
+      {isIn(RETRYABLE_STATES, s) && !deciding && !replaced ? <IconButton icon="retry" size="sm" label={retryLabel} onClick={() => void retryJob(job)} data-testid="job-retry" /> : null}
       {!deciding ? <IconButton icon="duplicate" size="sm" label={t('queue.duplicate')} onClick={() => void duplicateIntoCompose(job)} data-testid="job-duplicate" /> : null}
       {job.remoteId && !deciding ? <IconButton icon="hash" size="sm" label={t('queue.copyId')} onClick={() => void copyTaskId(job)} data-testid="job-copy-id" /> : null}
       {isIn(CANCELABLE_STATES, s) && (!deciding || s === 'download_failed') ? <IconButton icon="x" size="sm" variant="ghost" className="danger-hover" label={t('queue.cancel')} onClick={() => void cancelJob(job)} data-testid="job-cancel" /> : null}

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
-import { useEffect, useMemo, useRef, useState, type ReactElement } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactElement } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { loadJobs } from '../../boot'
 import { Button } from '../../components/Button'
@@ -11,9 +11,14 @@ import { formatNumber } from '../../lib/format'
 import { TERMINAL_STATES } from '../../shared'
 import { navigate } from '../../store/app'
 import { useJobs } from '../../store/jobs'
-import { QUEUE_FILTERS, countIn, filterCount, filterJobIds, finishedIds, type QueueFilter } from '../../store/jobsModel'
+import { QUEUE_FILTERS, countIn, filterCount, filterJobIds, finishedIds, queueFilterCount, type QueueFilter } from '../../store/jobsModel'
+import { clickSelection, emptySelection, pruneSelection, queueItems, selectAll, shownIds, type Selection } from '../../store/queueModel'
+import { selectionKey } from '../../store/selectionModel'
+import { isTyping } from '../../lib/isTyping'
 import { clearFinished } from '../common/jobActions'
-import { QueueRow, ROW_HEIGHT } from './QueueRow'
+import { BATCH_HEADER_HEIGHT, BatchHeader } from './BatchHeader'
+import { BulkPanel, JobDetailsPanel } from './JobDetailsPanel'
+import { QueueRow, ROW_HEIGHT, type RowClick } from './QueueRow'
 import { UndecidedBatches } from './UndecidedBatches'
 import './queue.css'
 
@@ -26,17 +31,55 @@ export function QueueScreen({ focusId, nonce }: { focusId?: string; nonce?: numb
   const [filter, setFilter] = useState<QueueFilter>('all')
   const [text, setText] = useState('')
   const ids = useJobs(useShallow((s) => filterJobIds(s, filter, text)))
+  const chipCounts = useJobs(useShallow((s) => QUEUE_FILTERS.map((f) => queueFilterCount(s, f))))
   const total = useJobs((s) => s.order.length)
   const scrollRef = useRef<HTMLDivElement>(null)
   const [flash, setFlash] = useState<string | null>(null)
+  // Batches under their headers. They are worked out again when the ids shown change, or the counts
+  // do (a job came, went or changed state: a batch may have gained a member not shown here).
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const items = useMemo(() => queueItems(useJobs.getState(), ids), [ids, counts])
+  const shown = useMemo(() => shownIds(items), [items])
+
+  // The selection is a set of ids over every row shown, rendered by the virtual list or not.
+  const [selection, setSelection] = useState<Selection>(emptySelection)
+  const shownRef = useRef(shown)
+  shownRef.current = shown
+  useEffect(() => setSelection((s) => pruneSelection(s, shown)), [shown])
+  const onSelect = useCallback((id: string, click: RowClick) => setSelection((s) => clickSelection(s, shownRef.current, id, click)), [])
+  const clearSelection = useCallback(() => setSelection(emptySelection()), [])
+
+  // Ctrl/Cmd+A selects every row shown, Escape clears; never while typing or in a dialog.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      const action = selectionKey({ key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, typing: isTyping(e.target), dialogOpen: document.querySelector('dialog[open]') !== null })
+      if (action === 'all') {
+        e.preventDefault()
+        setSelection(selectAll(shownRef.current))
+      } else if (action === 'clear') {
+        setSelection((s) => (s.ids.size ? emptySelection() : s))
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [])
 
   const virtualizer = useVirtualizer({
-    count: ids.length,
+    count: items.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: (i) => (items[i]?.kind === 'batch' ? BATCH_HEADER_HEIGHT : ROW_HEIGHT),
     overscan: 8,
-    getItemKey: (i) => ids[i]
+    getItemKey: (i) => items[i]?.key ?? i
   })
+
+  /** Shows one job: selects it (its details open) and scrolls to its row. */
+  const showJob = useCallback((id: string) => {
+    // Every state and no search, so the row is there to show.
+    setFilter('all')
+    setText('')
+    setSelection({ ids: new Set([id]), anchor: id })
+    setFlash(id)
+  }, [])
 
   // focus.job / "show in queue": show every state, scroll to the row and highlight it briefly.
   useEffect(() => {
@@ -45,15 +88,25 @@ export function QueueScreen({ focusId, nonce }: { focusId?: string; nonce?: numb
     setFilter('all')
     setText('')
     setFlash(focusId)
+    setSelection({ ids: new Set([focusId]), anchor: focusId })
     const timer = window.setTimeout(() => setFlash(null), 2400)
     return () => window.clearTimeout(timer)
   }, [focusId, nonce, loaded])
 
+  // A row shown this way is highlighted briefly.
   useEffect(() => {
     if (!flash) return
-    const index = ids.indexOf(flash)
+    const timer = window.setTimeout(() => setFlash(null), 2400)
+    return () => window.clearTimeout(timer)
+  }, [flash])
+
+  useEffect(() => {
+    if (!flash) return
+    const index = items.findIndex((i) => i.kind === 'job' && i.id === flash)
     if (index >= 0) virtualizer.scrollToIndex(index, { align: 'center' })
-  }, [flash, ids, virtualizer])
+  }, [flash, items, virtualizer])
+
+  const selectedOne = selection.ids.size === 1 ? [...selection.ids][0] : null
 
   const finished = useMemo(() => countIn(counts, TERMINAL_STATES), [counts])
 
@@ -69,8 +122,8 @@ export function QueueScreen({ focusId, nonce }: { focusId?: string; nonce?: numb
         </Button>
       </ScreenHeader>
       <div className="filter-bar" role="toolbar" aria-label={t('queue.filters')}>
-        {QUEUE_FILTERS.map((f) => {
-          const n = filterCount(counts, f)
+        {QUEUE_FILTERS.map((f, i) => {
+          const n = chipCounts[i]
           return (
             <button key={f} type="button" className={`chip ${filter === f ? 'is-on' : ''}`} aria-pressed={filter === f} onClick={() => setFilter(f)} data-testid={`queue-filter-${f}`}>
               {t(`queue.filter.${f}` as MessageKey)}
@@ -102,17 +155,32 @@ export function QueueScreen({ focusId, nonce }: { focusId?: string; nonce?: numb
           </Button>
         </EmptyState>
       ) : (
-        <div className="virtual-scroll" ref={scrollRef} data-testid="queue-list">
-          <div role="list" aria-label={t('queue.title')} style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((row) => (
-              <QueueRow
-                key={row.key}
-                id={ids[row.index]}
-                focused={flash === ids[row.index]}
-                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}
-              />
-            ))}
+        <div className="queue-body">
+          <div className="virtual-scroll" ref={scrollRef} data-testid="queue-list">
+            <div role="listbox" aria-multiselectable="true" aria-label={t('queue.title')} style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+              {virtualizer.getVirtualItems().map((row) => {
+                const item = items[row.index]
+                const style = { position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${row.start}px)` } as const
+                if (item.kind === 'batch') return <BatchHeader key={row.key} batchId={item.batchId} style={{ ...style, height: BATCH_HEADER_HEIGHT }} />
+                return (
+                  <QueueRow
+                    key={row.key}
+                    id={item.id}
+                    focused={flash === item.id}
+                    selected={selection.ids.has(item.id)}
+                    onSelect={onSelect}
+                    inBatch={item.inBatch}
+                    style={{ ...style, height: ROW_HEIGHT }}
+                  />
+                )
+              })}
+            </div>
           </div>
+          {selectedOne ? (
+            <JobDetailsPanel id={selectedOne} onShow={showJob} onClose={clearSelection} />
+          ) : selection.ids.size > 1 ? (
+            <BulkPanel ids={selection.ids} onClear={clearSelection} />
+          ) : null}
         </div>
       )}
     </div>

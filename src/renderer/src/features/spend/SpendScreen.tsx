@@ -7,11 +7,12 @@ import { ScreenHeader } from '../../components/ScreenHeader'
 import { useLang, useT } from '../../i18n'
 import { formatMoney } from '../../lib/format'
 import type { ModelSpend } from '../../shared'
-import { useApp } from '../../store/app'
+import { navigate, useApp } from '../../store/app'
 import { useSpend } from '../../store/spend'
 import { toastSuccess } from '../../store/toasts'
 import { SpendChart } from './SpendChart'
 import './spend.css'
+import { ModelName } from '../common/ModelName'
 
 export function SpendScreen(): ReactElement {
   const t = useT()
@@ -52,6 +53,32 @@ export function SpendScreen(): ReactElement {
             </Stat>
             <BudgetEditor />
           </div>
+          {summary.notBilledThisMonth.jobs > 0 || summary.billingUnknownThisMonth.jobs > 0 ? (
+            <section className="card billing-split" data-testid="spend-billing">
+              <h2 className="section-label">{t('spend.billingTitle')}</h2>
+              <ul className="billing-list">
+                <li>
+                  <span className="billing-dot billing-billed" aria-hidden="true" />
+                  {t('spend.billedLine', { count: summary.monthByModel.reduce((n, m) => n + m.jobs, 0), amount: formatMoney(summary.monthTotal, lang) })}
+                </li>
+                {summary.notBilledThisMonth.jobs > 0 ? (
+                  <li data-testid="spend-not-billed">
+                    <span className="billing-dot billing-not" aria-hidden="true" />
+                    {t('spend.notBilledLine', { count: summary.notBilledThisMonth.jobs, amount: formatMoney(summary.notBilledThisMonth.amount, lang) })}
+                  </li>
+                ) : null}
+                {summary.billingUnknownThisMonth.jobs > 0 ? (
+                  <li data-testid="spend-billing-unknown">
+                    <span className="billing-dot billing-unknown" aria-hidden="true" />
+                    {t('spend.unknownLine', { count: summary.billingUnknownThisMonth.jobs, amount: formatMoney(summary.billingUnknownThisMonth.amount, lang) })}{' '}
+                    <button type="button" className="link" onClick={() => navigate({ name: 'queue' })}>
+                      {t('spend.decideInQueue')}
+                    </button>
+                  </li>
+                ) : null}
+              </ul>
+            </section>
+          ) : null}
           {summary.unpricedJobsThisMonth > 0 ? (
             <div className="notice notice-info" role="note">
               <Icon name="info" />
@@ -115,7 +142,7 @@ function ModelTable({ title, rows, testId }: { title: string; rows: ModelSpend[]
             {rows.map((r) => (
               <tr key={r.model}>
                 <td>
-                  <span className="mono">{r.model}</span>
+                  <ModelName id={r.model} />
                   <span className="share-bar" style={{ width: `${max > 0 ? (r.amount / max) * 100 : 0}%` }} aria-hidden="true" />
                 </td>
                 <td className="num">{r.jobs}</td>
