@@ -46,11 +46,15 @@ async function realish(p: string): Promise<string> {
   }
 }
 
-/** Whether `p` is the library folder or anything inside it, once symlinks are resolved (case-folded where the disk is). */
+/** Whether the real path `c` is the real folder `r` or anything inside it (case-folded where the disk is). */
+function sameOrInside(r: string, c: string): boolean {
+  return (CASE_INSENSITIVE_DISKS ? r.toLowerCase() === c.toLowerCase() : r === c) || partsInside(r, c) !== null
+}
+
+/** Whether `p` is the library folder or anything inside it, once symlinks are resolved. */
 async function inLibrary(root: string, p: string): Promise<boolean> {
   const [r, c] = await Promise.all([realish(root), realish(p)])
-  const same = CASE_INSENSITIVE_DISKS ? r.toLowerCase() === c.toLowerCase() : r === c
-  return same || partsInside(r, c) !== null
+  return sameOrInside(r, c)
 }
 
 /** What a delete may send to the trash: a library video, its sidecar or its poster, never anything else. */
@@ -92,8 +96,7 @@ export function createHandlers(studio: Studio): Handlers {
    */
   const trashInLibrary = async (p: string): Promise<void> => {
     const [root, dir] = await Promise.all([realish(lib().root), realish(dirname(p))])
-    const inside = (CASE_INSENSITIVE_DISKS ? root.toLowerCase() === dir.toLowerCase() : root === dir) || partsInside(root, dir) !== null
-    if (!inside || !TRASHABLE.includes(extname(p).toLowerCase())) throw new UserError(msg('ui.notLibraryVideo', { name: basename(p) }), 'not_library_video')
+    if (!sameOrInside(root, dir) || !TRASHABLE.includes(extname(p).toLowerCase())) throw new UserError(msg('ui.notLibraryVideo', { name: basename(p) }), 'not_library_video')
     await studio.o.shell.trashItem(join(dir, basename(p)))
   }
 

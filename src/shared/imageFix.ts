@@ -8,7 +8,8 @@ export interface FixTarget {
   height: number
 }
 
-function parseWxH(size: string | undefined): FixTarget | null {
+/** "1280x720" as a pixel size (null when it is not one). */
+export function parseWxH(size: string | undefined): FixTarget | null {
   const m = size ? /^(\d+)x(\d+)$/.exec(size) : null
   return m ? { width: Number(m[1]), height: Number(m[2]) } : null
 }

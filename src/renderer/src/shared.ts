@@ -34,4 +34,4 @@ export { applyDefaults, estimateCost, fieldsOf, promptRequired, validateSpec } f
 export { fill } from '../../shared/messages'
 export { currencyCode, formatMoney, moneyParams } from '../../shared/money'
 export type { FixTarget } from '../../shared/imageFix'
-export { fixTarget, sizeForImage } from '../../shared/imageFix'
+export { fixTarget, parseWxH, sizeForImage } from '../../shared/imageFix'

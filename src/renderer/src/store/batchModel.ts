@@ -1,5 +1,5 @@
 // Batch logic without React: merging dropped cards, duplicates, which cards become jobs, and their specs.
-import { applyDefaults, estimateCost, fixTarget, sizeForImage, validateSpec } from '../shared'
+import { applyDefaults, estimateCost, fixTarget, parseWxH, sizeForImage, validateSpec } from '../shared'
 import type { CatalogModel, FieldError, FixTarget, ImageCard, JobSpec } from '../shared'
 
 export interface BatchSettings {
@@ -64,8 +64,8 @@ type CheckData = Pick<BatchData, 'createErrors' | 'settings' | 'prompts' | 'shar
 export function sizePerImage(model: CatalogModel): boolean {
   const r = model.rules
   if (!r.images.mustMatchSize || !r.size) return false
-  const shapes = r.size.allowed.map((s) => /^(\d+)x(\d+)$/.exec(s)).filter((m) => m !== null)
-  return shapes.some((m) => Number(m[1]) > Number(m[2])) && shapes.some((m) => Number(m[1]) < Number(m[2]))
+  const shapes = r.size.allowed.map(parseWxH).filter((t) => t !== null)
+  return shapes.some((t) => t.width > t.height) && shapes.some((t) => t.width < t.height)
 }
 
 /**
