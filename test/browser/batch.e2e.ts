@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startFakeCometApi, type FakeCometApi } from '../fake-cometapi/server'
 import { solidPng } from '../helpers/png'
 import type { Host } from './host/host'
-import { dropFiles, browserReady, hostProcess, inProcessHost, launch, shot, tempDir, enterKey, makeImages } from './e2e'
+import { dropFiles, browserReady, hostProcess, inProcessHost, launch, shot, tempDir, enterKey, makeImages, pickModel } from './e2e'
 
 const skip = !browserReady()
 
@@ -31,16 +31,10 @@ async function dropIntoBatch(page: Page, names: string[]): Promise<void> {
   await expect.poll(() => page.locator('[data-testid="batch-card"]').count(), { timeout: 15_000 }).toBe(names.length)
 }
 
-async function chooseBatchModel(page: Page, model: string): Promise<void> {
-  await page.click('[data-testid="batch-model-picker"]')
-  await page.fill('[data-testid="model-search"]', model)
-  await page.click(`[data-testid="model-option-${model}"]`)
-}
-
 /** A Sora batch of `pairs` landscape + portrait images with one shared prompt. */
 async function startSoraBatch(page: Page, dir: string, prefix: string, pairs: number, prompt: string): Promise<void> {
   await dropIntoBatch(page, makeMixed(dir, pairs, prefix))
-  await chooseBatchModel(page, 'sora-2')
+  await pickModel(page, 'sora-2', 'batch-model-picker')
   await page.fill('[data-testid="batch-shared-prompt"]', prompt)
 }
 
@@ -56,7 +50,7 @@ async function confirmSizes(page: Page, fake: FakeCometApi, prompt: string, list
 
 async function makeBatch(page: Page, names: string[], model: string, prompt: string): Promise<void> {
   await dropIntoBatch(page, names)
-  await chooseBatchModel(page, model)
+  await pickModel(page, model, 'batch-model-picker')
   await page.fill('[data-testid="batch-shared-prompt"]', prompt)
   await expect.poll(() => page.textContent('[data-testid="batch-summary"]')).toContain(String(names.length))
   await shot(page, `batch-${model}`)
@@ -212,9 +206,7 @@ describe.skipIf(skip)('batch drag-and-drop', () => {
     // Long enough that the test fails the task before it would finish by itself.
     fake.setOptions({ durations: { '*': 20_000 } })
     await page.click('[data-testid="nav-compose"]')
-    await page.click('[data-testid="model-picker"]')
-    await page.fill('[data-testid="model-search"]', 'sora-2')
-    await page.click('[data-testid="model-option-sora-2"]')
+    await pickModel(page, 'sora-2')
     await page.fill('[data-testid="prompt"]', 'A glass of water on a windowsill')
     await page.click('[data-testid="submit"]')
     await page.click('[data-testid="nav-queue"]')

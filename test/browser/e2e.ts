@@ -62,6 +62,13 @@ export function makeImages(dir: string, n: number, prefix = 'photo', salt = 0): 
   })
 }
 
+/** Chooses `model` in a model picker (Compose's unless another picker's test id is given). */
+export async function pickModel(page: Page, model: string, picker = 'model-picker'): Promise<void> {
+  await page.click(`[data-testid="${picker}"]`)
+  await page.fill('[data-testid="model-search"]', model)
+  await page.click(`[data-testid="model-option-${model}"]`)
+}
+
 /** Gets past the first-run screen with the fake's good key (when it is shown). */
 export async function enterKey(page: Page): Promise<void> {
   await page.waitForSelector('[data-testid="first-run"], [data-testid="compose-screen"]')

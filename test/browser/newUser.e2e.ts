@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JobSpec } from '../../src/shared/jobs'
 import { startFakeCometApi, type FakeCometApi } from '../fake-cometapi/server'
 import type { Host } from './host/host'
-import { browserReady, inProcessHost, openPage, shot, tempDir, closeAll } from './e2e'
+import { browserReady, inProcessHost, openPage, shot, tempDir, closeAll, pickModel } from './e2e'
 
 const skip = !browserReady()
 
@@ -74,9 +74,7 @@ describe.skipIf(skip)('what a new user ran into', () => {
 
   it('Kling v3 text-to-video calls its prompt required and says so before anything is sent', async () => {
     await page.click('[data-testid="nav-compose"]')
-    await page.click('[data-testid="model-picker"]')
-    await page.fill('[data-testid="model-search"]', 'kling-v3')
-    await page.click('[data-testid="model-option-kling-v3"]')
+    await pickModel(page, 'kling-v3')
     if (await page.locator('[data-testid="mode-text-to-video"]').count()) await page.click('[data-testid="mode-text-to-video"]')
     const promptId = await page.getAttribute('[data-testid="prompt"]', 'id')
     expect(await page.textContent(`label[for="${promptId}"]`)).toBe('Prompt')
@@ -93,9 +91,7 @@ describe.skipIf(skip)('what a new user ran into', () => {
     await useSettings({ dailyBudget: 0.5 })
     await page.reload()
     await page.waitForSelector('[data-testid="compose-screen"]')
-    await page.click('[data-testid="model-picker"]')
-    await page.fill('[data-testid="model-search"]', 'sora-2')
-    await page.click('[data-testid="model-option-sora-2"]')
+    await pickModel(page, 'sora-2')
     await page.fill('[data-testid="prompt"]', 'over the cap')
     await page.click('[data-testid="field-seconds"] [data-value="8"]')
     await page.click('[data-testid="submit"]')
@@ -114,9 +110,7 @@ describe.skipIf(skip)('what a new user ran into', () => {
   it('Compose opens again with the model and the fields last sent, after a restart of the window', async () => {
     await page.reload()
     await page.waitForSelector('[data-testid="compose-screen"]')
-    await page.click('[data-testid="model-picker"]')
-    await page.fill('[data-testid="model-search"]', 'sora-2')
-    await page.click('[data-testid="model-option-sora-2"]')
+    await pickModel(page, 'sora-2')
     await page.fill('[data-testid="prompt"]', 'remember my fields')
     await page.click('[data-testid="field-seconds"] [data-value="12"]')
     await page.click('[data-testid="field-size"] [data-value="720x1280"]')
