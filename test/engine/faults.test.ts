@@ -233,14 +233,16 @@ describe('authentication and base URL', () => {
 
 describe('CometAPI unreachable', () => {
   it('says so once in the engine status while nothing answers (not on one blip), and clears it at the first answer', async () => {
-    h = await harness({ durations: { '*': 600 } })
+    // The job must still be running when CometAPI goes away: a finished job sends no request, and
+    // nothing would notice the outage (a 600 ms job lost that race on a loaded CI machine).
+    h = await harness({ durations: { '*': 8000 } })
     const statuses: (string | null)[] = []
     h.engine.on((e) => {
       if (e.type === 'engine.status') statuses.push(e.status.unreachable?.code ?? null)
     })
     h.engine.start()
     const id = await createOne(h.engine, sora('through an outage'))
-    await until(() => h.engine.getJob(id)?.state === 'running' || h.engine.getJob(id)?.state === 'completed')
+    await until(() => h.engine.getJob(id)?.state === 'running')
     // One reset alone is a blip.
     h.fake.injectOnce({ kind: 'poll', fault: 'reset' })
     await new Promise((r) => setTimeout(r, 400))
