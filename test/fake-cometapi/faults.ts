@@ -129,7 +129,7 @@ export function faultReply(f: ChosenFault, { kind, family, model }: FaultTarget)
 }
 
 /** Exactly what the fake answers for an id it has never seen, so a client cannot tell the difference. */
-function notExistReply(kind: RequestKind, family: Family | null): Reply {
+export function notExistReply(kind: RequestKind, family: Family | null): Reply {
   if (kind === 'file') return storageError(404, 'NoSuchKey', 'The specified key does not exist.')
   return family === 'kling' ? klingNotFound() : taskNotExist()
 }

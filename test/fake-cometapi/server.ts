@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { catalogReply, defaultCatalog } from './catalog'
-import { afterReply, faultReply, FaultPlan, HTML_PAGE, type ChosenFault } from './faults'
+import { afterReply, faultReply, FaultPlan, HTML_PAGE, notExistReply, type ChosenFault } from './faults'
 import { serveFile } from './files'
 import { filesRoute } from './filesRoute'
 import { klingRoutes } from './families/kling'
@@ -220,6 +220,15 @@ export async function startFakeCometApi(opts: FakeOptions = {}): Promise<FakeCom
       if (route.auth && !apiKey) {
         if (isRevoked) entry.fault = 'key-revoked'
         return sendBuffered(res, entry, invalidToken())
+      }
+      // Another account's task is, to this key, a task that does not exist.
+      const owner = state.opts.tasksByKey && route.auth && entry.taskId ? state.tasks.get(entry.taskId)?.apiKey : undefined
+      if (owner !== undefined && owner !== apiKey) {
+        const missing = notExistReply(entry.kind, entry.family)
+        if (missing.type !== 'file') {
+          entry.fault = 'other-key'
+          return sendBuffered(res, entry, missing)
+        }
       }
     }
     const streamed = entry.kind === 'file' || entry.kind === 'content'

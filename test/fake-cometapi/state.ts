@@ -15,6 +15,7 @@ export interface ResolvedOptions {
   seedanceCase: 'upper' | 'lower'
   xaiRequestIdOnlyWhilePending: boolean
   transientNotExist: boolean
+  tasksByKey: boolean
   resultUrlTtlMs: number
   expiredStatus: 403 | 404 | 410
   unknownPath: 'redirect' | 'html'
@@ -34,6 +35,7 @@ export function resolveOptions(o: Partial<FakeOptions>, base?: ResolvedOptions):
     seedanceCase: 'upper',
     xaiRequestIdOnlyWhilePending: true,
     transientNotExist: false,
+    tasksByKey: false,
     resultUrlTtlMs: DEFAULT_TTL_MS,
     expiredStatus: 403,
     unknownPath: 'redirect',
@@ -51,6 +53,7 @@ export function resolveOptions(o: Partial<FakeOptions>, base?: ResolvedOptions):
     seedanceCase: o.seedanceCase ?? d.seedanceCase,
     xaiRequestIdOnlyWhilePending: o.xaiRequestIdOnlyWhilePending ?? d.xaiRequestIdOnlyWhilePending,
     transientNotExist: o.transientNotExist ?? d.transientNotExist,
+    tasksByKey: o.tasksByKey ?? d.tasksByKey,
     resultUrlTtlMs: o.resultUrlTtlMs ?? d.resultUrlTtlMs,
     expiredStatus: o.expiredStatus ?? d.expiredStatus,
     unknownPath: o.unknownPath ?? d.unknownPath,
@@ -73,6 +76,8 @@ export interface NewTask {
   action?: string | null
   params: Record<string, unknown>
   images: number
+  /** SHA-256 of each inline image received (FakeTask.imageSha256). */
+  imageSha256?: string[]
   /** Whether this family may answer task_not_exist right after create (Runway, Seedance). */
   transientCapable?: boolean
   remixedFrom?: string | null
@@ -109,6 +114,7 @@ export class FakeState {
       outcome: magic.outcome,
       params: n.params,
       images: n.images,
+      imageSha256: n.imageSha256 ?? [],
       apiKey: n.apiKey,
       action: n.action ?? null,
       responseModel: n.responseModel ?? n.model,

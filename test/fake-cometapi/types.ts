@@ -97,6 +97,11 @@ export interface FakeOptions {
   xaiRequestIdOnlyWhilePending?: boolean
   /** First poll after create of a Runway/Seedance task answers 400 task_not_exist. */
   transientNotExist?: boolean
+  /**
+   * Each key sees only the tasks made with it, as keys of two CometAPI accounts would: a poll or a
+   * download of another key's task answers exactly as for a task that does not exist. Default false.
+   */
+  tasksByKey?: boolean
   /** Signed result URLs stop working this long after they were issued (default 10 min). */
   resultUrlTtlMs?: number
   expiredStatus?: 403 | 404 | 410
@@ -147,6 +152,8 @@ export interface FakeTask {
   outcome: Outcome
   params: Record<string, unknown>
   images: number
+  /** SHA-256 (hex) of each image uploaded inline as base64, in request order (Kling records it; empty elsewhere). */
+  imageSha256: string[]
 }
 
 export interface FakeCometApi {

@@ -1,6 +1,7 @@
 // Kling (`/kling/v1/videos/...`, API.md §3). Errors use Kling's own envelope: HTTP 400 with
 // `code` ≠ 0 for validation; an unknown task id answers HTTP 404 `{code:1203,"task not found"}`
 // (Kling's documented "resource does not exist" pairing; CometAPI does not document it).
+import { createHash } from 'node:crypto'
 import { readImageHeader } from '../images'
 import { klingId, uuid } from '../ids'
 import { json, pick, type Reply } from '../reply'
@@ -90,7 +91,8 @@ function create(ctx: Ctx): Reply {
     externalId,
     action,
     params,
-    images: (body.image ? 1 : 0) + (body.image_tail ? 1 : 0)
+    images: (body.image ? 1 : 0) + (body.image_tail ? 1 : 0),
+    imageSha256: [body.image, body.image_tail].filter((v): v is string => typeof v === 'string' && !/^https?:\/\//i.test(v)).map((v) => createHash('sha256').update(Buffer.from(v, 'base64')).digest('hex'))
   })
   ctx.created = task
   return json(200, {
