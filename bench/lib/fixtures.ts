@@ -92,7 +92,7 @@ export function insertJobs(db: ReturnType<typeof openDatabase>, n: number, runni
       const id = `job-${String(i).padStart(6, '0')}`
       store.insert({
         id, batchId: `batch-${Math.floor(i / 50)}`, parentId: null, lineage: null, model, provider, vendor,
-        spec: { model, prompt: item.prompt, seconds: 8, size: '1280x720' }, state, externalId: `cvs-${id}`,
+        spec: { model, prompt: item.prompt, seconds: 8, size: '1280x720' }, state, externalId: `cvs-${id}`, keyId: 'default',
         estimatedCost: 0.4, note: state === 'held' ? msg('held.overCap', { estimate: '0.40', total: '12.40', cap: '12.00' }) : null, createdAt: now - (n - i) * 30_000
       })
     }

@@ -1,6 +1,7 @@
 // Looks a channel up in the contract, validates the payload with its schema, runs the handler and
 // turns any failure into data the renderer can show. Used by Electron's ipcMain and the test host.
-import { invokeChannels, type InvokeChannel, type WireError, type WireResult } from '../shared/ipc/contract'
+import type { z } from 'zod'
+import { invokeChannels, sendChannels, type InvokeChannel, type SendChannel, type WireError, type WireResult } from '../shared/ipc/contract'
 import { type Message, msg } from '../shared/messages'
 import { isDatabaseBusy } from '../core/db/database'
 import type { Logger } from '../core/ports'
@@ -23,6 +24,13 @@ export function checkRequest(channel: InvokeChannel, payload: unknown): { ok: tr
   const field = first?.path.join('.') || undefined
   const sentence = msg('ipc.invalid', { channel, field: field ?? '', detail: first?.message ?? 'bad payload' })
   return { ok: false, message: sentence.text, sentence, field }
+}
+
+/** A one-way message's payload as its schema reads it, or null when it is refused (nothing answers a send). */
+export function checkSend<C extends SendChannel>(channel: C, payload: unknown): z.output<(typeof sendChannels)[C]> | null {
+  if (!Object.prototype.hasOwnProperty.call(sendChannels, channel) || shapeProblem(payload ?? {}, 0, '')) return null
+  const parsed = sendChannels[channel].safeParse(payload ?? {})
+  return parsed.success ? (parsed.data as z.output<(typeof sendChannels)[C]>) : null
 }
 
 /** A failure as the renderer receives it: the kind, the English sentence, and its code to translate. */

@@ -6,6 +6,7 @@ import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path
 import type { z } from 'zod'
 import type { InvokeChannel, invokeChannels, ReplyOf } from '../shared/ipc/contract'
 import type { JobSpec } from '../shared/jobs'
+import type { WatchRecipe } from '../shared/watch'
 import type { LibraryQuery } from '../shared/library'
 import { type Message, msg, SentenceError } from '../shared/messages'
 import { ApiError } from '../core/http/apiError'
@@ -123,9 +124,21 @@ export function createHandlers(studio: Studio): Handlers {
       systemLocale: studio.o.systemLocale
     }),
     'key.status': () => studio.o.secrets.status(),
-    'key.set': ({ key, store }) => studio.setKey(key, { allowObfuscated: store === 'anyway', sessionOnly: store === 'session' }),
+    'key.set': ({ key, store, keyId }) => studio.setKey(key, { allowObfuscated: store === 'anyway', sessionOnly: store === 'session' }, keyId),
+    'keys.list': () => studio.listKeys(),
+    'keys.add': ({ label, key, store }) => studio.addKey(label, key, { allowObfuscated: store === 'anyway', sessionOnly: store === 'session' }),
+    'keys.update': async ({ id, ...patch }) => {
+      studio.engine.updateKey(id, patch)
+      return studio.listKeys()
+    },
+    'keys.remove': ({ id, force }) => studio.removeKey(id, force),
     'key.clear': () => studio.o.secrets.clearKey(),
     'engine.status': async () => engine.status(),
+    'engine.pause': async ({ paused }) => {
+      if (paused) engine.pauseNewWork()
+      else engine.resumeNewWork()
+      return engine.status()
+    },
     'catalog.list': ({ refresh }) => engine.refreshModels({ force: refresh }),
     'jobs.list': async ({ states, limit, offset }) => {
       const jobs = engine.listJobs({ states, limit: limit ?? 20_000, offset, order: 'desc' })
@@ -135,9 +148,9 @@ export function createHandlers(studio: Studio): Handlers {
       chosenImages(spec.images)
       return { errors: await engine.validate(spec as JobSpec), estimate: engine.estimate(spec as JobSpec) }
     },
-    'jobs.create': ({ specs, confirmOverBudget, lineage }) => {
+    'jobs.create': ({ specs, confirmOverBudget, lineage, keyId }) => {
       for (const spec of specs) chosenImages(spec.images)
-      return engine.createJobs({ specs: specs as JobSpec[], confirmOverBudget, lineage: lineage ?? null })
+      return engine.createJobs({ specs: specs as JobSpec[], confirmOverBudget, lineage: lineage ?? null, keyId: keyId ?? null })
     },
     'jobs.cancel': async ({ id }) => engine.cancel(id),
     'jobs.retry': ({ id }) => engine.retry(id),
@@ -303,6 +316,8 @@ export function createHandlers(studio: Studio): Handlers {
       if (folder) studio.chosen.addDialogFolder(folder)
       return folder
     },
+    'proxy.status': () => studio.proxy.status(),
+    'proxy.set': (req) => studio.proxy.set(req),
     'settings.moveLibrary': async ({ to }) => {
       // Only a folder main's own dialog returned: the page cannot send the library elsewhere.
       if (!studio.chosen.fromDialog(to)) throw new UserError(msg('ui.folderNotChosen'), 'folder_not_chosen')
@@ -324,11 +339,27 @@ export function createHandlers(studio: Studio): Handlers {
         engine.start()
       }
     },
+    'watch.list': async () => studio.watchers.list(),
+    'watch.add': async ({ path, recipe, existing }) => {
+      // Only a folder main's own dialog returned: the page cannot point the watcher anywhere else.
+      if (!studio.chosen.fromDialog(path)) throw new UserError(msg('watch.folderNotChosen'), 'folder_not_chosen')
+      return studio.watchers.add(path, recipe as WatchRecipe, { existing: existing ?? 'skip' })
+    },
+    'watch.inspect': async ({ path }) => {
+      if (!studio.chosen.fromDialog(path)) throw new UserError(msg('watch.folderNotChosen'), 'folder_not_chosen')
+      return studio.watchers.inspect(path)
+    },
+    'watch.remove': ({ id }) => studio.watchers.remove(id),
+    'watch.pause': ({ id, paused }) => studio.watchers.setPaused(id, paused),
     'shell.openExternal': async ({ url }) => {
       if (!isSafeExternalUrl(url)) throw new UserError(msg('ui.onlyWebLinks'))
       await studio.o.shell.openExternal(url)
       return true
-    }
+    },
+    'updates.state': async () => studio.updates.state,
+    'updates.check': () => studio.updates.check('manual'),
+    'updates.restart': async ({ mode }) => studio.updates.restart(mode),
+    'updates.dismiss': async () => studio.updates.dismiss()
   }
 }
 

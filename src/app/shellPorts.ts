@@ -12,6 +12,8 @@ export interface ShellPorts {
   chooseSaveFile(defaultName: string): Promise<string | null>
   /** Opens an http(s) URL in the browser. */
   openExternal(url: string): Promise<void>
-  /** A desktop notification; `onClick` focuses the job. */
+  /** A desktop notification; `onClick` shows where it points (the shell brings the window forward first). */
   notify(title: string, body: string, onClick: () => void): void
+  /** Whether the person is looking at the window now (focused and shown); absent: never (a test host). */
+  isWindowFocused?(): boolean
 }

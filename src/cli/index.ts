@@ -9,8 +9,10 @@ import { UsageError } from './args'
 import {
   batchCommand, cancelCommand, CliFailure, createCommand, decideCommand, EXIT, jobsCommand, modelsCommand, retryCommand, spendCommand, waitCommand
 } from './jobCommands'
-import { keyCommand, libraryCommand, rescanCommand } from './otherCommands'
-import { type CliIo, makeEngine, makeSecrets } from './runtime'
+import { keyCommand } from './keyCommands'
+import { libraryCommand, rescanCommand } from './otherCommands'
+import { watchCommand } from './watchCommand'
+import { type CliIo, makeEngine, makeVault } from './runtime'
 
 const HELP = `comet-video — generate videos with CometAPI's video models
 
@@ -18,8 +20,8 @@ Usage:
   comet-video models [--json] [--refresh]
   comet-video create --model M --prompt P [--image FILE]… [--seconds N] [--size S]
                      [--aspect-ratio R] [--resolution R] [--seed N] [--param key=value]…
-                     [--wait] [--json] [--confirm-spend]
-  comet-video batch --model M [--prompt P] PATH… [--wait] [--json]
+                     [--key NAME] [--wait] [--json] [--confirm-spend]
+  comet-video batch --model M [--prompt P] PATH… [--key NAME] [--wait] [--json]
   comet-video jobs [--status S] [--json]
   comet-video wait [JOB_ID…] [--json]
   comet-video cancel ID
@@ -31,14 +33,30 @@ Usage:
   comet-video library [--search Q] [--json]
   comet-video rescan [--json]
   comet-video spend [--json]
-  comet-video key set|status|clear      (set reads the key from standard input)
+  comet-video watch FOLDER --model M --prompt P [--seconds N] [--size S] [--aspect-ratio R]
+                    [--resolution R] [--seed N] [--param key=value]… [--settle SECONDS]
+                    [--existing include|skip] [--json]
+                                     (each image that appears in FOLDER becomes a job, never twice;
+                                     on the first run in a folder the images already there are skipped
+                                     unless --existing include; later runs send what arrived meanwhile;
+                                     {file} in the prompt is the image's name; Ctrl-C stops)
+  comet-video key set|status|clear [--name NAME]   (set reads the key from standard input;
+                                     a new NAME adds a named key, e.g. a team key)
+  comet-video key list | use NAME | cap NAME AMOUNT|none | remove NAME [--yes]
+                                     (create and batch take --key NAME; the default otherwise)
 
 Environment: COMETAPI_KEY, COMETAPI_BASE_URL, COMET_VIDEO_HOME (data folder),
              COMET_VIDEO_REQUESTS_PER_SECOND (request budget, default from Settings).
 Exit codes: 0 all done, 1 a job failed, 2 usage or validation error, 3 authentication error.
 `
 
-type Command = (engine: Engine, io: CliIo, argv: string[]) => Promise<number>
+/** `stop` is aborted by Ctrl-C for the commands that end themselves then (SELF_STOPPING). */
+type Command = (engine: Engine, io: CliIo, argv: string[], stop: AbortSignal, opts: { verbose: boolean }) => Promise<number>
+
+/** Commands that run until Ctrl-C and then stop cleanly by themselves (watch). */
+const SELF_STOPPING = new Set(['watch'])
+/** Ctrl-C's signal for the self-stopping command running in this process. */
+let stopping: AbortController | null = null
 
 /** The engine of the command running in this process, so Ctrl-C can stop it cleanly. */
 let active: Engine | null = null
@@ -54,7 +72,8 @@ const COMMANDS: Record<string, Command> = {
   decide: decideCommand,
   library: libraryCommand,
   rescan: rescanCommand,
-  spend: spendCommand
+  spend: spendCommand,
+  watch: watchCommand
 }
 
 /** Runs one command; `extra` engine options are for programs that embed the CLI (its tests). */
@@ -68,9 +87,10 @@ export async function runCli(argv: string[], io: CliIo, extra?: Partial<EngineOp
   }
   if (name === 'key') {
     // An engine that never runs jobs: only for the base URL the key is checked against.
-    const engine = makeEngine(io, { verbose, observer: true, extra })
+    const vault = makeVault(io.env)
+    const engine = makeEngine(io, { verbose, observer: true, extra, keys: vault })
     try {
-      return await keyCommand(makeSecrets(io.env), io, args, { baseUrl: engine.settings.baseUrl, transport: extra?.transport })
+      return await keyCommand(engine, vault, io, args, { transport: engine.transport })
     } catch (err) {
       if (!(err instanceof UsageError)) throw err
       io.stderr.write(`${err.message}\n`)
@@ -92,8 +112,10 @@ export async function runCli(argv: string[], io: CliIo, extra?: Partial<EngineOp
   }
   const engine = makeEngine(io, { verbose, extra })
   active = engine
+  const stop = new AbortController()
+  if (SELF_STOPPING.has(name)) stopping = stop
   try {
-    return await command(engine, io, args)
+    return await command(engine, io, args, stop.signal, { verbose })
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr.write(`${err.message}\n`)
@@ -118,6 +140,7 @@ export async function runCli(argv: string[], io: CliIo, extra?: Partial<EngineOp
     throw err
   } finally {
     active = null
+    stopping = null
     await engine.close()
   }
 }
@@ -139,6 +162,12 @@ export function main(extra?: Partial<EngineOptions>): void {
   const onSignal = (): void => {
     if (interrupted) process.exit(130)
     interrupted = true
+    if (stopping) {
+      // The command stops itself (and closes its engine); a second Ctrl-C exits at once.
+      stopping.abort()
+      setTimeout(() => process.exit(130), 20_000).unref()
+      return
+    }
     process.stderr.write('\nStopping… (jobs keep their state; run `comet-video wait` to continue)\n')
     setTimeout(() => process.exit(130), 20_000).unref()
     void (active?.close() ?? Promise.resolve()).finally(() => process.exit(130))

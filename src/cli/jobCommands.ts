@@ -66,8 +66,18 @@ const CREATE_OPTIONS = {
   wait: { type: 'boolean', short: 'w' },
   json: { type: 'boolean' },
   'confirm-spend': { type: 'boolean' },
-  quiet: { type: 'boolean', short: 'q' }
+  quiet: { type: 'boolean', short: 'q' },
+  key: { type: 'string' }
 } as const
+
+/** The named key of `--key NAME` (a label or id), or the default key when absent. */
+function keyFrom(engine: Engine, values: Record<string, unknown>): string | null {
+  const name = str(values.key)
+  if (name === undefined) return null
+  const p = engine.keys().find((k) => k.id === name || k.label.toLowerCase() === name.trim().toLowerCase())
+  if (!p) throw new UsageError(`There is no key named “${name}”. See the keys with: comet-video key list`)
+  return p.id
+}
 
 function specFrom(values: Record<string, unknown>, prompt: string, images: string[]): JobSpec {
   const model = str(values.model)
@@ -91,7 +101,7 @@ function specFrom(values: Record<string, unknown>, prompt: string, images: strin
 /** Submits (and with --wait, finishes) jobs, then prints them; returns the exit code. */
 async function submitOne(engine: Engine, io: CliIo, spec: JobSpec, values: Record<string, unknown>): Promise<number> {
   const json = !!values.json
-  const result = await engine.createJobs({ specs: [spec], confirmOverBudget: !!values['confirm-spend'] })
+  const result = await engine.createJobs({ specs: [spec], confirmOverBudget: !!values['confirm-spend'], keyId: keyFrom(engine, values) })
   if (!result.ok) {
     printFieldErrors(io, result.errors, () => '')
     return EXIT.usage
@@ -146,7 +156,7 @@ export async function batchCommand(engine: Engine, io: CliIo, argv: string[]): P
     if (json) printJson(io, { jobs: [], skipped })
     return EXIT.usage
   }
-  const result = await engine.createJobs({ specs, confirmOverBudget: !!values['confirm-spend'] })
+  const result = await engine.createJobs({ specs, confirmOverBudget: !!values['confirm-spend'], keyId: keyFrom(engine, values) })
   if (!result.ok) {
     printFieldErrors(io, result.errors, (i) => `${sources[i]}: `)
     return EXIT.usage
@@ -291,6 +301,14 @@ export async function spendCommand(engine: Engine, io: CliIo, argv: string[]): P
     const $ = (n: number): string => formatMoney(n, 'en-US')
     io.stdout.write(`Billed today (${s.today}): ${$(s.todayTotal)}   This month: ${$(s.monthTotal)}   Pending: ${$(s.pending)}${s.dailyBudget != null ? `   Daily cap: ${$(s.dailyBudget)}` : ''}\n`)
     for (const m of s.monthByModel) io.stdout.write(`  ${m.model.padEnd(28)} ${$(m.amount)}  (${m.jobs} job(s))\n`)
+    // Per key, when there is more than the one key (or a removed key spent today).
+    if (s.byKey.length > 1 || s.byKey.some((k) => k.label === null || k.dailyCap != null)) {
+      io.stdout.write('Today by key:\n')
+      for (const k of s.byKey) {
+        const name = k.label ?? `${k.keyId} (removed)`
+        io.stdout.write(`  ${name.padEnd(28)} ${$(k.todayAmount)}  (${k.todayJobs} job(s))${k.pending ? `   pending ${$(k.pending)}` : ''}${k.dailyCap != null ? `   cap ${$(k.dailyCap)}` : ''}\n`)
+      }
+    }
     if (s.notBilledThisMonth.jobs > 0) io.stdout.write(`Not billed this month: ${s.notBilledThisMonth.jobs} job(s), about ${$(s.notBilledThisMonth.amount)}, ended before CometAPI took them.\n`)
     if (s.billingUnknownThisMonth.jobs > 0) io.stdout.write(`Maybe billed: ${s.billingUnknownThisMonth.jobs} job(s), about ${$(s.billingUnknownThisMonth.amount)}, may have reached CometAPI; decide with: comet-video decide\n`)
   }

@@ -1,12 +1,6 @@
-// comet-video library | rescan | key
+// comet-video library | rescan
 import type { Engine } from '../core/engine'
 import { libraryTrashFallback } from '../core/library/library'
-import type { HttpTransport } from '../core/http/transport'
-import { nodeHttpTransport } from '../core/http/transport'
-import { silentLogger, systemClock } from '../core/ports'
-import { checkAndStoreKey } from '../core/secrets/keyCheck'
-import { type SecretStore, SecretStoreError } from '../core/secrets/secretStore'
-import { KEY_STORAGE_WORDS } from '../shared/keys'
 import type { LibraryItem } from '../shared/library'
 import { intArg, parse, str, strs, UsageError } from './args'
 import { EXIT } from './jobCommands'
@@ -71,53 +65,4 @@ export async function rescanCommand(engine: Engine, io: CliIo, argv: string[]): 
     for (const s of report.skipped) io.stderr.write(`skipped ${s.file}: ${s.reason}\n`)
   }
   return EXIT.ok
-}
-
-async function readStdin(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = []
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)))
-  return Buffer.concat(chunks).toString('utf8')
-}
-
-export async function keyCommand(secrets: SecretStore, io: CliIo, argv: string[], net: { baseUrl: string; transport?: HttpTransport }): Promise<number> {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' } })
-  const action = positionals[0]
-  try {
-    if (action === 'set') {
-      if (positionals.length > 1) throw new UsageError('The key is read from standard input, never from the command line (it would stay in your shell history). Example: comet-video key set < key.txt')
-      if (io.stdin.isTTY) io.stderr.write('Paste your CometAPI key and press Enter, then Ctrl-D:\n')
-      // Checked against the API first, as the app does: a mistyped or revoked key is not stored.
-      const result = await checkAndStoreKey(await readStdin(io.stdin), secrets, { baseUrl: net.baseUrl, transport: net.transport ?? nodeHttpTransport, clock: systemClock, logger: silentLogger })
-      if (values.json) printJson(io, { ...result.status, ok: result.ok, verified: result.verified, message: result.message, refusal: result.refusal ?? null })
-      else {
-        ;(result.ok ? io.stdout : io.stderr).write(`${result.message}\n`)
-        const r = result.refusal
-        if (r) io.stderr.write(`CometAPI answered: ${[r.httpStatus ? `HTTP ${r.httpStatus}` : '', r.serverMessage ? `“${r.serverMessage}”` : '', r.requestId ? `request id ${r.requestId}` : ''].filter(Boolean).join(', ')}\n`)
-      }
-      return result.ok ? EXIT.ok : EXIT.auth
-    }
-    if (action === 'clear') {
-      const status = await secrets.clearKey()
-      if (values.json) printJson(io, status)
-      else io.stdout.write(status.set ? `Key removed from the keychain, but COMETAPI_KEY is still set (…${status.last4}).\n` : 'Key removed.\n')
-      return EXIT.ok
-    }
-    if (action === 'status' || !action) {
-      const status = await secrets.status()
-      if (values.json) printJson(io, status)
-      else {
-        io.stdout.write(status.set ? `Key set (…${status.last4}), kept in ${KEY_STORAGE_WORDS[status.source ?? 'keychain']}.\n` : 'No key set. Run: comet-video key set < key.txt (or set COMETAPI_KEY).\n')
-        if (status.storage) io.stdout.write(`A new key would be kept in ${KEY_STORAGE_WORDS[status.storage]}.\n`)
-        if (status.problem) io.stdout.write(`Note: ${status.problem}\n`)
-      }
-      return status.set ? EXIT.ok : EXIT.auth
-    }
-    throw new UsageError('key needs set, status or clear.')
-  } catch (err) {
-    if (err instanceof SecretStoreError) {
-      io.stderr.write(`${err.message}\n`)
-      return EXIT.auth
-    }
-    throw err
-  }
 }

@@ -4,8 +4,9 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CreateJobsReply, EngineEvent, EngineStatus, JobDetails, JobQuery, JobSpec, JobView, ProviderFamily } from '../shared/jobs'
-import { msg } from '../shared/messages'
-import { ACTIVE_STATES, isIn, MADE_NOT_STORED_STATES, POLLED_STATES, type StateSet } from '../shared/jobStates'
+import { DEFAULT_KEY_ID, type KeyProfile } from '../shared/keys'
+import { msg, type Message } from '../shared/messages'
+import { ACTIVE_STATES, isIn, MADE_NOT_STORED_STATES, NEEDS_ITS_KEY_STATES, POLLED_STATES, type StateSet } from '../shared/jobStates'
 import type { CatalogModel, FieldError } from '../shared/modelTypes'
 import type { Settings } from '../shared/settings'
 import type { SpendSummary } from '../shared/spend'
@@ -15,7 +16,8 @@ import { DatabaseFileGuard } from './db/databaseFileGuard'
 import { CometClient, type KeySource } from './http/cometClient'
 import { RequestBudget } from './http/requestBudget'
 import { Reachability } from './http/reachability'
-import { nodeHttpTransport, type HttpTransport } from './http/transport'
+import { createHttpTransport, type HttpTransport } from './http/transport'
+import { type ProxyPorts, ProxyResolver } from './http/proxy'
 import { type DownloadHooks, Downloads } from './jobs/downloads'
 import { DurationModel } from './jobs/durationModel'
 import { DurationStore } from './jobs/durationStore'
@@ -25,7 +27,7 @@ import { JobHub } from './jobs/jobHub'
 import { JobStore } from './jobs/jobStore'
 import { EnginePauses } from './jobs/pauses'
 import { Poller } from './jobs/poller'
-import { SpendLedger } from './jobs/spendLedger'
+import { dayKey, SpendLedger } from './jobs/spendLedger'
 import { Lifetime, type StagePorts } from './jobs/stagePorts'
 import { Submitter } from './jobs/submitter'
 import { Timing, type TimingOptions } from './jobs/timing'
@@ -35,9 +37,11 @@ import { Library } from './library/library'
 import type { PosterFrames } from './library/posterFrames'
 import { PosterWorker } from './library/posters'
 import { Ownership } from './ownership/ownership'
+import { KeyProfileError, type KeyProfileRow, KeyProfiles } from './secrets/keyProfiles'
 import { type Clock, type Logger, silentLogger, systemClock } from './ports'
 import { LiveSettings } from './settings/liveSettings'
 import { SettingsStore } from './settings/settingsStore'
+import { WatchStore } from './watch/watchStore'
 
 export { EngineError } from './jobs/jobActions'
 export { EnginePausedError } from './jobs/waitForJobs'
@@ -61,6 +65,8 @@ export interface EngineOptions {
   timing?: TimingOptions
   /** How downloads open and check files (tests inject a full or read-only disk). */
   downloadHooks?: DownloadHooks
+  /** The proxy the environment and the system name, and the manual proxy's credentials (http/proxy.ts). Absent: Settings' manual proxy only. */
+  proxy?: ProxyPorts
   /** Makes a landed video's poster (ffmpeg). Absent: no posters here; the renderer makes them on first view. */
   posterFrames?: PosterFrames
 }
@@ -82,10 +88,15 @@ export class Engine {
   private readonly hub: JobHub
   private readonly pauses: EnginePauses
   private readonly reachability: Reachability
+  private readonly proxies: ProxyResolver
+  /** Every request of this engine goes this way: the API's, the catalog's, a key check's. */
+  readonly transport: HttpTransport
   private readonly live: LiveSettings
   private readonly lib: Library
   private readonly catalog: Catalog
   private readonly ledger: SpendLedger
+  private readonly watchStore: WatchStore
+  private readonly keyProfiles: KeyProfiles
   private readonly budget: RequestBudget
   private readonly dbGuard: DatabaseFileGuard
   private readonly ownership: Ownership
@@ -96,6 +107,7 @@ export class Engine {
   private readonly actions: JobActions
   private readonly closeDb: () => void
   private readonly lifetime = new Lifetime()
+  private readonly writingListeners = new Set<() => void>()
 
   constructor(private readonly o: EngineOptions) {
     this.clock = o.clock ?? systemClock
@@ -113,15 +125,23 @@ export class Engine {
     this.pauses = new EnginePauses(this.clock, this.logger, () => this.emitStatus())
     this.dbGuard = new DatabaseFileGuard(db, dbFile, this.pauses, this.logger)
     this.ledger = new SpendLedger(db, this.store)
+    this.watchStore = new WatchStore(db)
+    this.keyProfiles = new KeyProfiles(db)
     const durationStore = new DurationStore(db)
     const durations = new DurationModel({ priorSeconds: this.timing.options.priorSeconds })
     for (const r of durationStore.recent(DURATION_HISTORY)) durations.record(r.model, r.seconds)
     this.budget = new RequestBudget(this.clock, this.live.current.requestsPerSecond)
     this.reachability = new Reachability(this.clock, () => this.emitStatus())
+    this.proxies = new ProxyResolver({ settings: () => this.live.current.proxy, clock: this.clock, logger: this.logger, ...o.proxy })
+    this.transport = o.transport ?? createHttpTransport({ proxies: this.proxies })
     const client = new CometClient({
       baseUrl: () => this.live.current.baseUrl,
-      keys: o.keys,
-      transport: o.transport ?? nodeHttpTransport,
+      // A request names its job's key; one that names none goes with the default key of the moment.
+      keys: {
+        getKey: (keyId) => o.keys.getKey(keyId ?? this.keyProfiles.defaultId()),
+        nameOf: (keyId) => (keyId === DEFAULT_KEY_ID ? null : (this.keyProfiles.get(keyId)?.label ?? keyId))
+      },
+      transport: this.transport,
       clock: this.clock,
       budget: this.budget,
       logger: this.logger,
@@ -151,11 +171,17 @@ export class Engine {
       logger: this.logger,
       changed: (itemIds) => this.hub.emit({ type: 'library.changed', itemIds })
     })
-    this.downloads = new Downloads(ports, this.poller, o.downloadHooks, { landed: (itemId) => this.posters.landed(itemId) })
+    this.downloads = new Downloads(ports, this.poller, { proxy: this.proxies, ...o.downloadHooks }, {
+      landed: (itemId) => this.posters.landed(itemId),
+      writing: () => {
+        for (const fn of this.writingListeners) fn()
+      }
+    })
     this.submitter = new Submitter({ ...ports, ledger: this.ledger }, { onSubmitted: (rec) => this.poller.track(rec) })
     this.actions = new JobActions({
       ...ports,
       ledger: this.ledger,
+      keys: this.keyProfiles,
       effects: {
         queued: () => this.wakeSubmitter(),
         stopped: (id) => {
@@ -285,7 +311,32 @@ export class Engine {
     }
   }
 
+  /**
+   * The person's "Pause all": no new create is sent until resumeNewWork() (queued and confirmed
+   * jobs wait, in order). A create already on the wire finishes so its outcome is known; tasks
+   * already sent are still checked and their videos downloaded, since they are paid for and their
+   * links expire. Nothing is lost or sent twice; it lasts for this run of the process.
+   */
+  pauseNewWork(): void {
+    this.pauses.holdNewWork()
+  }
+
+  resumeNewWork(): void {
+    if (this.pauses.releaseNewWork()) this.wakeSubmitter()
+  }
+
   // ---- events and status ----------------------------------------------------------------
+
+  /** Videos this process is writing into the library now (an app update waits for them, or asks). */
+  downloadsWriting(): number {
+    return this.downloads.writing
+  }
+
+  /** Called whenever downloadsWriting() may have changed. */
+  onDownloadsWriting(fn: () => void): () => void {
+    this.writingListeners.add(fn)
+    return () => this.writingListeners.delete(fn)
+  }
 
   on(fn: (e: EngineEvent) => void): () => void {
     return this.hub.on(fn)
@@ -298,10 +349,16 @@ export class Engine {
   status(): EngineStatus {
     const u = this.reachability.get()
     const unreachable = u ? { since: u.since, message: u.message.text, code: u.message.code, params: u.message.params } : null
-    return { role: this.ownership?.role ?? 'stopped', paused: this.pauses.get(), unreachable, counts: this.store.countsByState() }
+    return { role: this.ownership?.role ?? 'stopped', paused: this.pauses.get(), heldByPerson: this.pauses.heldByPerson(), unreachable, counts: this.store.countsByState() }
   }
 
   // ---- settings, models, library, spend ----------------------------------------------------
+
+  /** The proxy a request to `url` (default: the base URL) goes through now: `host:port` and where it comes from; null when direct. */
+  async proxyInUse(url?: string): Promise<{ source: 'manual' | 'environment' | 'system'; proxy: string } | null> {
+    const route = await this.proxies.resolve(url ?? this.live.current.baseUrl)
+    return route ? { source: route.source, proxy: route.display } : null
+  }
 
   get settings(): Settings {
     return this.live.current
@@ -331,12 +388,81 @@ export class Engine {
     return { models: this.catalog.models(), fetchedAt: this.catalog.lastFetchedAt, problem }
   }
 
+  /** What watched folders recorded (src/core/watch runs the watchers over this engine). */
+  get watchRecords(): WatchStore {
+    return this.watchStore
+  }
+
+  /** The data folder (watched folders keep their copies of the images they send under it). */
+  get dataDir(): string {
+    return this.o.dataDir
+  }
+
   get library(): LibraryOperations {
     return this.lib
   }
 
   spend(): SpendSummary {
-    return this.ledger.summary(this.clock.now(), this.live.current.dailyBudget)
+    return this.ledger.summary(this.clock.now(), this.live.current.dailyBudget, this.keyProfiles.list())
+  }
+
+  // ---- named keys (labels, caps, the default; the keys themselves stay in the keychain) ----------
+
+  /** Every named key with today's spend and its unfinished jobs (without the key's status: the keychain has that). */
+  keys(): Omit<KeyProfile, 'status'>[] {
+    const def = this.keyProfiles.defaultId()
+    const today = dayKey(this.clock.now())
+    return this.keyProfiles.list().map((p) => ({
+      id: p.id,
+      label: p.label,
+      isDefault: p.id === def,
+      dailyCap: p.dailyCap,
+      spentToday: this.ledger.totalForDay(today, p.id),
+      inFlight: this.store.countWithKey(p.id, NEEDS_ITS_KEY_STATES)
+    }))
+  }
+
+  /** The profile of `nameOrId` (an id or a label, any case), or a sentence saying there is none. */
+  findKey(nameOrId: string): KeyProfileRow {
+    const p = this.keyProfiles.find(nameOrId)
+    if (!p) throw new KeyProfileError(msg('keyProfile.unknown', { key: nameOrId }))
+    return p
+  }
+
+  defaultKeyId(): string {
+    return this.keyProfiles.defaultId()
+  }
+
+  /** A fresh id for a new key and its checked label: store the key under the id, then `addKey`. */
+  prepareKey(label: string): { id: string; label: string } {
+    return { id: this.keyProfiles.newId(), label: this.keyProfiles.checkLabel(label) }
+  }
+
+  addKey(id: string, label: string): void {
+    this.keyProfiles.add(id, label, this.clock.now())
+    this.hub.emit({ type: 'spend.changed' })
+  }
+
+  updateKey(id: string, patch: { label?: string; dailyCap?: number | null; makeDefault?: boolean }): void {
+    if (patch.label !== undefined) this.keyProfiles.rename(id, patch.label)
+    if (patch.dailyCap !== undefined) this.keyProfiles.setCap(id, patch.dailyCap)
+    if (patch.makeDefault) this.keyProfiles.setDefault(id)
+    this.hub.emit({ type: 'spend.changed' })
+  }
+
+  /**
+   * Removes a named key's profile. With unfinished jobs that need it, nothing is removed unless
+   * `force`: the reply says how many and asks (they could not be checked or downloaded without it).
+   */
+  removeKey(id: string, force = false): { removed: boolean; inFlight: number; question: Message | null } {
+    const p = this.keyProfiles.get(id)
+    if (!p) throw new KeyProfileError(msg('keyProfile.unknown', { key: id }))
+    if (id === this.keyProfiles.defaultId()) throw new KeyProfileError(msg('keyRemove.isDefault'))
+    const inFlight = this.store.countWithKey(id, NEEDS_ITS_KEY_STATES)
+    if (inFlight > 0 && !force) return { removed: false, inFlight, question: msg('keyRemove.inFlight', { count: inFlight, key: p.label }) }
+    this.keyProfiles.remove(id)
+    this.hub.emit({ type: 'spend.changed' })
+    return { removed: true, inFlight, question: null }
   }
 
   // ---- jobs -------------------------------------------------------------------------------

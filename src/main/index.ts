@@ -1,14 +1,17 @@
-// The Electron shell: one window, the media protocol, the IPC contract, notifications and the
-// keychain. Everything that matters runs in the Studio services (plain Node) it wires up.
-import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, shell } from 'electron'
+// The Electron shell: one window, the media protocol, the IPC contract, the keychain, and the
+// desktop conventions (menu, tray, notifications, drag-out: ./desktop.ts). Everything that
+// matters runs in the Studio services (plain Node) it wires up.
+import { app, BrowserWindow, dialog, ipcMain, protocol, shell, type WebFrameMain } from 'electron'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { EVENT_CHANNELS, INVOKE_CHANNELS, wireName } from '../shared/ipc/contract'
 import { msg } from '../shared/messages'
 import { defaultLibraryDir } from '../core/paths'
 import type { Logger } from '../core/ports'
-import { keytarBackend, SecretStore } from '../core/secrets/secretStore'
+import { KEYTAR_SERVICE, keytarBackend, SecretStore } from '../core/secrets/secretStore'
+import { keyAccount, keyFileName } from '../core/secrets/keyVault'
 import { safeStorageBackend } from './safeStorageBackend'
+import { desktopProxyOptions } from './proxyPorts'
 import { hardenSession, hardenWindow } from './security'
 import { isSafeExternalUrl, isTrustedSender, rendererUrl, secureWebPreferences } from '../app/securityPolicy'
 import { dispatch, wireError } from '../app/dispatch'
@@ -16,6 +19,9 @@ import { createHandlers } from '../app/handlers'
 import { serveMedia } from '../app/mediaServer'
 import { Studio } from '../app/studio'
 import { loadWindowState, trackWindowState } from './windowState'
+import { QuitSequence } from '../app/quitPolicy'
+import { Desktop, wireDragOut } from './desktop'
+import { appUpdater, applyUpdaterProxy, checkFromMenu } from './updater'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 
@@ -29,7 +35,6 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let win: BrowserWindow | null = null
   let studio: Studio | null = null
-  let quitting = false
 
   const logger: Logger = {
     log(level, message) {
@@ -43,12 +48,21 @@ if (!app.requestSingleInstanceLock()) {
   const pageUrl = rendererUrl({ isPackaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL, bundledFile: join(here, '../renderer/index.html') })
   const appUrl = (): string => pageUrl
 
-  const updateTitle = (): void => {
-    if (!win || !studio) return
-    const n = studio.runningCount()
-    win.setTitle(n ? `Comet Video Studio — ${n} running` : 'Comet Video Studio')
-    app.setBadgeCount(n)
-  }
+  // The menu, the tray, notifications, closing to the tray; the window's title and badge count.
+  const desktop = new Desktop({ studio: () => studio, window: () => win, showWindow: () => focusWindow(), logger })
+
+  // Quitting and the update restart stop the engine cleanly first (src/app/quitPolicy.ts).
+  const quit = new QuitSequence({
+    stop: () => studio?.stop() ?? Promise.resolve(),
+    exit: () => app.exit(0),
+    onQuitting: (reason) => desktop.beforeQuit(reason),
+    releaseInstanceLock: () => app.releaseSingleInstanceLock(),
+    onStopFailed: (err) => logger.log('error', `stopping: ${err instanceof Error ? err.message : String(err)}`)
+  })
+
+  /** Only our own page, in our own window's main frame, may call main. */
+  const trustedFrame = (frame: WebFrameMain | null | undefined): boolean =>
+    !!win && isTrustedSender({ frameUrl: frame?.url, isMainFrame: !!frame && frame === win.webContents.mainFrame, appUrl: appUrl() })
 
   const createWindow = (): void => {
     const stateFile = join(app.getPath('userData'), 'window-state.json')
@@ -65,6 +79,7 @@ if (!app.requestSingleInstanceLock()) {
     if (state.maximized) win.maximize()
     trackWindowState(win, stateFile)
     hardenWindow(win, appUrl)
+    desktop.attachWindow(win)
     win.once('ready-to-show', () => win?.show())
     win.on('closed', () => {
       win = null
@@ -79,7 +94,9 @@ if (!app.requestSingleInstanceLock()) {
     win?.focus()
   }
 
-  app.on('second-instance', focusWindow)
+  app.on('second-instance', () => {
+    if (quit.acceptsSecondInstance()) focusWindow()
+  })
 
   app.whenReady().then(async () => {
     hardenSession()
@@ -92,10 +109,16 @@ if (!app.requestSingleInstanceLock()) {
       dataDir: userData,
       defaultLibraryDir: defaultLibraryDir(process.env),
       secrets,
+      // Each other named key: its own keychain entry, else its own fallback file.
+      keyBackendsFor: (id) => [keytarBackend(KEYTAR_SERVICE, keyAccount(id)), safeStorageBackend(join(userData, keyFileName(id)))],
+      // Manual proxy > HTTPS_PROXY & co. > the system's > direct (src/core/http/proxy.ts).
+      proxy: desktopProxyOptions(userData),
       version: app.getVersion(),
       platform: process.platform,
       systemLocale: app.getLocale(),
       logger,
+      // The app's own updates (src/app/updates.ts): none in development and unpackaged runs.
+      updater: appUpdater(app.isPackaged, logger),
       shell: {
         openPath: async (p) => (await shell.openPath(p)) === '',
         showItemInFolder: (p) => shell.showItemInFolder(p),
@@ -111,15 +134,8 @@ if (!app.requestSingleInstanceLock()) {
         openExternal: async (url) => {
           if (isSafeExternalUrl(url)) await shell.openExternal(url)
         },
-        notify: (title, body, onClick) => {
-          if (!Notification.isSupported()) return
-          const n = new Notification({ title, body })
-          n.on('click', () => {
-            focusWindow()
-            onClick()
-          })
-          n.show()
-        }
+        notify: (title, body, onClick) => desktop.notify(title, body, onClick),
+        isWindowFocused: () => desktop.windowFocused()
       }
     })
     const s = studio
@@ -130,33 +146,57 @@ if (!app.requestSingleInstanceLock()) {
     })
     for (const channel of INVOKE_CHANNELS) {
       ipcMain.handle(wireName(channel), async (event, payload: unknown) => {
-        // Only our own page, in our own window's main frame, may call.
-        const frame = event.senderFrame
-        if (!win || !isTrustedSender({ frameUrl: frame?.url, isMainFrame: !!frame && frame === win.webContents.mainFrame, appUrl: appUrl() })) {
-          return { ok: false, error: wireError('forbidden', msg('ipc.forbidden')) }
-        }
+        if (!trustedFrame(event.senderFrame)) return { ok: false, error: wireError('forbidden', msg('ipc.forbidden')) }
         return dispatch(handlers, channel, payload, logger)
       })
     }
+    wireDragOut(s, (event) => trustedFrame(event.senderFrame), logger)
+    // The app's own updates follow the proxy setting too (electron-updater has its own session).
+    applyUpdaterProxy(app.isPackaged, s.engine.settings.proxy, logger)
     s.onPush((event, payload) => {
+      if (event === 'settings.changed') applyUpdaterProxy(app.isPackaged, s.engine.settings.proxy, logger)
       if (!EVENT_CHANNELS.includes(event)) return
+      if (event === 'app.navigate') {
+        // A notification or menu command: bring the window forward; a window just made gets it once loaded.
+        focusWindow()
+        const wc = win?.webContents
+        if (wc?.isLoadingMainFrame()) wc.once('did-finish-load', () => wc.send(wireName(event), payload))
+        else wc?.send(wireName(event), payload)
+        return
+      }
       win?.webContents.send(wireName(event), payload)
-      if (event === 'jobs.changed' || event === 'engine.status') updateTitle()
-      if (event === 'focus.job') focusWindow()
+    })
+    // The update restart: the engine stops, then the installer starts (and its quit goes through).
+    // If the installer does not take over (it failed, or Squirrel.Mac refused it), the engine is
+    // stopped for good in this process: the failure shows for a minute, then the app starts again.
+    let relaunch: ReturnType<typeof setTimeout> | null = null
+    const relaunchLater = (): void => {
+      relaunch ??= setTimeout(() => {
+        app.relaunch()
+        app.exit(0)
+      }, 60_000).unref()
+    }
+    s.updates.setInstallHook(async (quitAndInstall) => {
+      try {
+        if (await quit.forUpdate(quitAndInstall)) relaunchLater()
+      } catch (err) {
+        relaunchLater()
+        throw err
+      }
     })
     s.start()
+    desktop.start()
+    desktop.setCheckForUpdates(checkFromMenu(s.updates, focusWindow))
     createWindow()
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow()
     })
   })
 
-  // Quitting while jobs run loses nothing: the engine stops cleanly and resumes next launch.
+  // Quitting while jobs run loses nothing: the engine stops cleanly and resumes next launch. Every
+  // quit is held until that stop has finished; then the app exits (or the installer's quit goes on).
   app.on('before-quit', (event) => {
-    if (quitting || !studio) return
-    event.preventDefault()
-    quitting = true
-    void studio.stop().finally(() => app.exit(0))
+    if (quit.beforeQuit(studio !== null)) event.preventDefault()
   })
 
   app.on('window-all-closed', () => {

@@ -1,11 +1,12 @@
 // The only bridge between the renderer and main: a typed client built from the contract's channel
 // names. No raw ipcRenderer reaches the page.
 import { contextBridge, ipcRenderer, webUtils } from 'electron'
-import { EVENT_CHANNEL_NAMES, INVOKE_CHANNEL_NAMES, PRELOAD_ONLY_CHANNELS, wireName } from '../shared/ipc/channels'
+import { EVENT_CHANNEL_NAMES, INVOKE_CHANNEL_NAMES, PRELOAD_ONLY_CHANNELS, SEND_CHANNEL_NAMES, wireName } from '../shared/ipc/channels'
 import type { StudioApi, WireResult } from '../shared/ipc/contract'
 
 const INVOKE: readonly string[] = INVOKE_CHANNEL_NAMES.filter((c) => !PRELOAD_ONLY_CHANNELS.includes(c))
 const EVENTS: readonly string[] = EVENT_CHANNEL_NAMES
+const DRAG_START: (typeof SEND_CHANNEL_NAMES)[number] = 'drag.start'
 
 const api: StudioApi = {
   async invoke(channel, request) {
@@ -23,7 +24,14 @@ const api: StudioApi = {
   // Only a real File of a drop has a path; anything else the page passes gets none.
   pathForFile: (file) => (file instanceof File ? webUtils.getPathForFile(file) : ''),
   // media://library/<file>, media://poster/<id>, media://image/<token>
-  mediaBase: 'media:/'
+  mediaBase: 'media:/',
+  // A send, not an invoke: main starts the OS drag at once, while the mouse is still down. Only an
+  // id travels (main finds the file and checks it is a library video); anything else is dropped.
+  startDrag(ref) {
+    if (!ref || typeof ref !== 'object') return
+    const id = 'jobId' in ref ? { jobId: ref.jobId } : 'itemId' in ref ? { itemId: ref.itemId } : null
+    if (id && typeof Object.values(id)[0] === 'string') ipcRenderer.send(wireName(DRAG_START), id)
+  }
 }
 
 contextBridge.exposeInMainWorld('api', api)

@@ -51,6 +51,8 @@ export const SENDING_STATES = set('queued', 'submitting')
 export const CANCELABLE_STATES = set('held', ...ACTIVE_STATES, 'download_failed', 'needs_decision', 'lost_contact')
 /** "Retry" makes a new (paid) job with the same settings from these: the provider failed it, it was never sent, or the person chose to. */
 export const RETRYABLE_STATES = set('failed', 'canceled', 'needs_decision')
+/** Not ended: still to be sent, checked or downloaded with the key it was created with. */
+export const NEEDS_ITS_KEY_STATES = set(...ACTIVE_STATES, ...WAITING_FOR_PERSON_STATES)
 /** May be removed from the queue (a running job must be canceled first). */
 export const REMOVABLE_STATES = set(...TERMINAL_STATES, 'held')
 

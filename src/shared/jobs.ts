@@ -93,6 +93,8 @@ export interface JobView {
   /** The provider accepted the task (a task id came back), so it is billed; counted once in the spend ledger. */
   billed: boolean
   externalId: string
+  /** The named key (its profile id, never the key) it is sent, checked and downloaded with. */
+  keyId: string
   estimatedCost: number | null
   error: JobError | null
   /** Why the job is held / waiting / needs a decision, in plain words (English). */
@@ -151,7 +153,7 @@ export type EngineEvent =
 /** A problem that stops all new work until the user acts (a rejected key, a wrong base URL). */
 export interface EnginePause {
   /** `database`: the database file vanished under the running app; a restart clears it. */
-  kind: 'auth' | 'bad_base_url' | 'no_key' | 'database'
+  kind: 'auth' | 'bad_base_url' | 'no_key' | 'database' | 'proxy'
   /** English text (CLI, logs); the renderer says it by `code` and `params`. */
   message: string
   code: string
@@ -163,6 +165,11 @@ export interface EngineStatus {
   /** `owner` runs jobs; `observer` watches another process (the app or a CLI) run them. */
   role: 'owner' | 'observer' | 'stopped'
   paused: EnginePause | null
+  /**
+   * The person chose "Pause all" (tray, menu, queue) in this run of the app: no new create is sent
+   * until they resume (queued jobs wait); what was already sent is still checked and downloaded.
+   */
+  heldByPerson: { since: number } | null
   /** CometAPI has not answered the last few requests (network down, DNS, timeouts, gateway pages); jobs wait and are checked again. */
   unreachable: { since: number; message: string; code: string; params: Record<string, string | number> } | null
   counts: Partial<Record<JobState, number>>

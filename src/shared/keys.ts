@@ -42,3 +42,31 @@ export interface KeyTestResult {
   /** For a key CometAPI refused: what it answered, for the details line (not the sentence). */
   refusal?: { httpStatus?: number; requestId?: string; serverMessage?: string }
 }
+
+/** The profile the key a person had before named keys existed lives under (and a fresh install's first key). */
+export const DEFAULT_KEY_ID = 'default'
+export const KEY_LABEL_MAX = 40
+
+/** A named key as the front ends see it: never the key itself. */
+export interface KeyProfile {
+  id: string
+  label: string
+  isDefault: boolean
+  /** This key's own daily cap in the catalog's currency (null: only the global cap applies). */
+  dailyCap: number | null
+  /** Recorded spend today with this key. */
+  spentToday: number
+  /** Jobs sent or waiting to be sent with this key that have not ended. */
+  inFlight: number
+  status: KeyStatus
+}
+
+/** Why a label cannot name a key (null: it can), as a message code (src/shared/messages.ts). */
+export function keyLabelProblem(label: string): 'keyLabel.empty' | 'keyLabel.long' | 'keyLabel.control' | null {
+  const t = label.trim()
+  if (!t) return 'keyLabel.empty'
+  if (t.length > KEY_LABEL_MAX) return 'keyLabel.long'
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(t)) return 'keyLabel.control'
+  return null
+}

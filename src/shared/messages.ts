@@ -38,6 +38,25 @@ export const MESSAGES = {
   'api.broken': 'The connection to CometAPI broke while {action} ({detail}). Trying again shortly.',
   'api.canceled': 'Canceled.',
 
+  // A proxy between us and CometAPI or a download: the request never reached its target
+  'proxy.refused': 'The proxy {proxy} refused the connection. Check that it is running and the proxy settings (Settings → Proxy, or HTTPS_PROXY); trying again shortly.',
+  'proxy.timeout': 'The proxy {proxy} did not answer in time. Check the proxy settings and your network; trying again shortly.',
+  'proxy.notFound': 'The proxy {proxy} could not be found (its name does not resolve). Check the proxy settings; trying again shortly.',
+  'proxy.unreachable': 'The proxy {proxy} cannot be reached from this computer. Check the proxy settings and your network; trying again shortly.',
+  'proxy.auth': 'The proxy {proxy} asks for a user name and password{?status ({status})}, or did not accept the ones stored. Check them in Settings → Proxy; trying again shortly.',
+  'proxy.target': 'The proxy {proxy} could not connect to {target}{?status ({status})}. Trying again shortly.',
+  'proxy.failed': 'The connection through the proxy {proxy} failed{?detail ({detail})}. Trying again shortly.',
+  'proxy.decideTimeout': 'Finding out which proxy to use for {target} took too long (the system’s proxy settings or the keychain did not answer). Trying again shortly.',
+  'proxy.authPaused': 'The proxy {proxy} ({source}) asks for a user name and password{?status ({status})}. New work is paused: put them in the proxy address (http://user:password@host:port), or choose the proxy and its password in Settings → Proxy.',
+  'proxy.invalid': 'The proxy address {proxy} cannot be used ({detail}). Fix HTTPS_PROXY, HTTP_PROXY or ALL_PROXY, or choose the proxy in Settings → Proxy.',
+  'proxy.hostMissing': 'Enter the proxy’s host name or IP address.',
+  'proxy.hostInvalid': 'Enter only the proxy’s host name or IP address, without http:// or a path.',
+  'proxy.portInvalid': 'The proxy port is a whole number from 1 to 65535.',
+  'proxy.passwordWithoutUser': 'A password needs a user name.',
+  'proxy.credentialsInvalid': 'The user name cannot contain a colon, and neither it nor the password can contain control characters.',
+  'proxy.noStorage': 'The proxy’s user name and password cannot be stored on this computer: {detail}',
+  'proxy.obfuscatedAsk': 'The only place left to keep the proxy’s user name and password is a file that is obfuscated, not encrypted: anyone who can read your files can read them. Store them there anyway?',
+
   // Creating
   'create.modelUnavailable': 'The model {model} is not available on CometAPI right now (“{detail}”). Choose another model.',
   'create.refused': '{vendor} refused the job: “{detail}”. Check the prompt and settings for this model.',
@@ -148,7 +167,54 @@ export const MESSAGES = {
   'decide.dismissed': 'Not resubmitted. If the provider did receive it, it may still bill it.',
   'retry.replaced': 'Replaced by a retry.',
   'ui.saveExists': 'A file named “{name}” is already there; it was not replaced. Choose another name.',
-  'ui.notLibraryVideo': 'Only videos in the library folder are opened or shown, and “{name}” is not one.'
+  'ui.notLibraryVideo': 'Only videos in the library folder are opened or shown, and “{name}” is not one.',
+
+  // The app's own updates (src/app/updates.ts): why a check, download or install failed
+  'update.offline': 'The update server could not be reached ({detail}). Check your network connection and proxy.',
+  'update.noFeed': 'The update server has no release of this app to offer yet.',
+  'update.badFeed': 'The update information on the server could not be read.',
+  'update.checksum': 'The downloaded update did not match its checksum, so it was thrown away.',
+  'update.signature': 'The downloaded update is not signed by the publisher of this app, so it was not installed.',
+  'update.unsigned': 'This copy of the app is not signed, so it cannot update itself. Download the new version from the website.',
+  'update.disk': 'There is not enough free disk space to download the update.',
+  'update.server': 'The update server answered with an error ({status}).',
+  'update.installStalled': 'The update did not start installing. Try Restart again, or download the new version from the website.',
+  'update.other': '{detail}',
+
+  // Named keys
+  'keyLabel.empty': 'Give the key a name, e.g. “Team” or “Personal”.',
+  'keyLabel.long': 'A key’s name is at most 40 characters.',
+  'keyLabel.control': 'A key’s name cannot hold control characters.',
+  'keyLabel.taken': 'A key named “{label}” already exists. Choose another name.',
+  'keyCap.invalid': 'A key’s daily cap is an amount of 0 or more, or none.',
+  'keyProfile.unknown': 'There is no key named “{key}”. See the keys with `comet-video key list` or in Settings.',
+  'keyProfile.noSecret': 'The key “{key}” has no value stored on this computer. Set it again in Settings or with `comet-video key set --name {key}`.',
+  'api.authKey': 'CometAPI did not accept the key “{key}” (401){?detail: “{detail}”}. Check it in Settings → API key (or `comet-video key set --name {key}`): it may be mistyped, revoked or have extra spaces.{?requestId (request id: {requestId})}',
+  'keyRemove.isDefault': 'This is the default key. Make another key the default first, then remove this one.',
+  'keyRemove.inFlight': '{count} job(s) sent with “{key}” have not finished; without the key they cannot be checked or downloaded. Remove it anyway?',
+  'held.overKeyCapOne': 'Held: this job (about {estimate}) would take today’s spend with the key “{key}” to {total}, above that key’s daily cap of {cap}. Confirm to send it.',
+  'held.overKeyCap': 'Held: these {count} jobs (about {estimate}) would take today’s spend with the key “{key}” to {total}, above that key’s daily cap of {cap}. Confirm to send them.',
+
+  // Watched folders
+  'watch.empty': 'The file is empty (0 bytes).',
+  'watch.notImage': 'Not an image. Only PNG, JPEG, WebP, GIF and BMP files become jobs.',
+  'watch.notImageNamed': 'Named like an image, but its content is not one.',
+  'watch.notRegular': 'Not a file of this folder (a link, or a special file): only files saved directly in the folder are sent.',
+  'watch.incomplete': 'The file does not end like a whole image yet (still being written?); it is looked at again when it changes.',
+  'watch.skippedExisting': 'Already there when the folder was added: not sent.',
+  'watch.folderBack': 'Watching {path} again.',
+  'watch.unreadable': 'Could not read the file: {detail}',
+  'watch.refused': 'The model does not accept it: {detail}',
+  'watch.waitingModels': 'Waiting for the model list (CometAPI could not be reached); trying again shortly.',
+  'watch.waitingProblem': 'Not sent yet ({detail}); trying again shortly.',
+  'watch.folderMissing': 'The folder {path} cannot be found (moved, deleted, or its disk is not connected). Watching starts again once it is back.',
+  'watch.folderProblem': 'Watching {path} stopped: {detail}. Trying again shortly.',
+  'watch.notFolder': '{path} is not a folder.',
+  'watch.folderNotChosen': 'Choose the folder to watch with the folder picker.',
+  'watch.alreadyWatched': 'The folder {path} is already watched.',
+  'watch.unknownFolder': 'That folder is no longer watched.',
+  'watch.modelUnknown': 'The model "{model}" is not in the CometAPI catalog. Refresh the model list or pick another model.',
+  'watch.modelNoImages': 'The model {model} does not take images: pick an image-to-video model for a watched folder.'
 } as const
 
 export type MessageCode = keyof typeof MESSAGES

@@ -1,4 +1,5 @@
 // Settings every layer agrees on. Stored by the engine in the database (shared by app and CLI).
+import { DEFAULT_PROXY_SETTINGS, type ProxySettings } from './proxy'
 
 export type ThemeSetting = 'system' | 'light' | 'dark'
 export type LanguageSetting = 'system' | 'en' | 'zh-CN'
@@ -17,6 +18,8 @@ export interface EngineSettings {
   maxJobAgeMs: number
   /** Daily spending cap in the catalog's currency; a batch above it waits for confirmation. null = no cap. */
   dailyBudget: number | null
+  /** How requests reach the network (shared/proxy.ts); the proxy's credentials are never here. */
+  proxy: ProxySettings
 }
 
 /** The fields a person last sent a model with, so Compose opens with them again. */
@@ -34,6 +37,10 @@ export interface UiSettings {
   theme: ThemeSetting
   language: LanguageSetting
   notifications: boolean
+  /** Closing the window while videos are being made keeps the app working from the tray (Windows, Linux; a Mac app keeps running anyway). */
+  keepRunningInTray: boolean
+  /** Check for app updates on start and now and then, and download them in the background (src/app/updates.ts). */
+  autoUpdate: boolean
   favoriteModels: string[]
   lastModel: string | null
   /** By model id. */
@@ -50,13 +57,16 @@ export const DEFAULT_ENGINE_SETTINGS: Omit<EngineSettings, 'libraryDir'> = {
   maxConcurrentDownloadsPerProvider: 2,
   requestsPerSecond: 2,
   maxJobAgeMs: 12 * 3600_000,
-  dailyBudget: null
+  dailyBudget: null,
+  proxy: DEFAULT_PROXY_SETTINGS
 }
 
 export const DEFAULT_UI_SETTINGS: UiSettings = {
   theme: 'system',
   language: 'system',
   notifications: true,
+  keepRunningInTray: true,
+  autoUpdate: true,
   favoriteModels: [],
   lastModel: null,
   lastFields: {}

@@ -23,4 +23,17 @@ export interface SpendSummary {
   notBilledThisMonth: { jobs: number; amount: number }
   /** Jobs of this month whose create may have reached CometAPI (waiting for the person): maybe billed. */
   billingUnknownThisMonth: { jobs: number; amount: number }
+  /** Today per named key: what it spent, what waits to be sent with it, and its own cap. */
+  byKey: KeySpend[]
+}
+
+export interface KeySpend {
+  keyId: string
+  /** null: the key was removed (its spend stays on record). */
+  label: string | null
+  todayAmount: number
+  todayJobs: number
+  /** Estimated cost of its jobs accepted but not sent yet. */
+  pending: number
+  dailyCap: number | null
 }

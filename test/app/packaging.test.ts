@@ -26,9 +26,9 @@ describe('electron-builder configuration', () => {
     expect(config.appId).toMatch(/^[a-z]+(\.[a-z0-9]+)+$/)
   })
 
-  it('builds AppImage and deb on Linux, dmg on macOS, nsis on Windows', () => {
+  it('builds AppImage and deb on Linux, dmg on macOS (plus the zip its auto-update installs from), nsis on Windows', () => {
     expect(config.linux.target).toEqual(['AppImage', 'deb'])
-    expect(config.mac.target).toEqual(['dmg'])
+    expect(config.mac.target).toEqual(['dmg', 'zip'])
     expect(config.win.target).toEqual(['nsis'])
   })
 

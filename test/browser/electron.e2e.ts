@@ -43,13 +43,49 @@ describe.skipIf(!!reason)(`the desktop app (Electron)${reason ? ` — skipped: $
         process: typeof (window as unknown as { process?: unknown }).process,
         api: Object.keys((window as unknown as { api: object }).api).sort()
       }))
-      expect(page).toEqual({ require: 'undefined', process: 'undefined', api: ['invoke', 'mediaBase', 'on', 'pathForFile'] })
+      expect(page).toEqual({ require: 'undefined', process: 'undefined', api: ['invoke', 'mediaBase', 'on', 'pathForFile', 'startDrag'] })
       const info = await win.evaluate(() => (window as unknown as { api: { invoke: (c: string, r: unknown) => Promise<{ ok: true; value: { version: string } }> } }).api.invoke('app.info', {}).then((r) => r.value))
       expect(info.version).toBeTruthy()
       await shot(win, 'electron-first-run')
     } finally {
       await app.close()
       await fake.close()
+    }
+  })
+
+  it('has the application menu with its commands, in the language setting, and a menu command navigates the page', async () => {
+    const app = await electron.launch({
+      executablePath: binary!,
+      args: [join(ROOT, 'out/main/index.js'), '--no-sandbox'],
+      env: { ...process.env, COMET_VIDEO_HOME: tempDir('cvs-electron-menu-'), COMETAPI_KEY: 'sk-test-good', ELECTRON_ENABLE_LOGGING: '1' }
+    })
+    try {
+      const win = await app.firstWindow()
+      await win.waitForSelector('[data-testid="compose-screen"]', { timeout: 30_000 })
+      const menu = () =>
+        app.evaluate(({ Menu }) => {
+          const m = Menu.getApplicationMenu()
+          const walk = (items: Electron.MenuItem[]): { id: string; label: string; accelerator: string | null }[] =>
+            items.flatMap((i) => [{ id: i.id, label: i.label, accelerator: i.accelerator ?? null }, ...(i.submenu ? walk(i.submenu.items) : [])])
+          return { top: m?.items.map((i) => i.label) ?? [], items: walk(m?.items ?? []) }
+        })
+      const en = await menu()
+      expect(en.top).toEqual(expect.arrayContaining(['File', 'Edit', 'View', 'Window', 'Help']))
+      expect(en.items.find((i) => i.id === 'newVideo')).toMatchObject({ label: 'New Video', accelerator: 'CmdOrCtrl+N' })
+      expect(en.items.find((i) => i.id === 'pauseAll')).toMatchObject({ accelerator: 'CmdOrCtrl+Shift+P' })
+      // A menu command: the page shows the library.
+      await app.evaluate(({ Menu }) => Menu.getApplicationMenu()?.getMenuItemById('library')?.click())
+      await win.waitForSelector('[data-testid="library-screen"], .screen-library', { timeout: 10_000 })
+      // "Pause all" from the menu: the engine holds new creates and the page shows the banner.
+      await app.evaluate(({ Menu }) => Menu.getApplicationMenu()?.getMenuItemById('pauseAll')?.click())
+      await win.waitForSelector('[data-testid="held-banner"]', { timeout: 10_000 })
+      // The menu is rebuilt in 简体中文 when the language setting changes, offering Resume now.
+      await win.evaluate(() => (window as unknown as { api: { invoke: (c: string, r: unknown) => Promise<unknown> } }).api.invoke('settings.update', { language: 'zh-CN' }))
+      await expect.poll(async () => (await menu()).top, { timeout: 10_000 }).toEqual(expect.arrayContaining(['文件', '编辑', '视图', '窗口', '帮助']))
+      expect((await menu()).items.find((i) => i.id === 'resume')).toMatchObject({ label: '继续' })
+      await shot(win, 'electron-menu-paused-zh')
+    } finally {
+      await app.close()
     }
   })
 })

@@ -4,17 +4,20 @@
 //
 // URL switches: key=0 (first run) · jobs=N · library=N · empty=1 · paused=auth|bad_base_url ·
 // live=0 (freeze) · lang=en|zh-CN · theme=light|dark · locale=zh-CN (system language) ·
-// budget=10 (daily cap) · offline=1 (catalog problem)
+// budget=10 (daily cap) · offline=1 (catalog problem) · update=ready|downloading|failed|upToDate ·
+// held=1 (new videos paused by the person) · platform=darwin|win32|linux
 import type { AppInfo, CreateJobsReply, EventChannel, EventOf, ImageCard, InvokeChannel, ReplyOf, RequestOf, StudioApi } from '../../src/shared/ipc/contract'
 import { parseImageHeader } from '../../src/shared/imageHeader'
 import type { EngineStatus, JobSpec, JobState, JobView } from '../../src/shared/jobs'
 import { CANCELABLE_STATES, isIn } from '../../src/shared/jobStates'
-import type { KeyStatus } from '../../src/shared/keys'
+import type { KeyProfile, KeyStatus } from '../../src/shared/keys'
 import type { LibraryItem, LibraryQuery } from '../../src/shared/library'
 import type { CatalogModel, FieldError, ImageInfo } from '../../src/shared/modelTypes'
 import { DEFAULT_ENGINE_SETTINGS, type Settings } from '../../src/shared/settings'
 import type { SpendSummary } from '../../src/shared/spend'
+import type { UpdatePhase, UpdateState } from '../../src/shared/updates'
 import { applyDefaults, estimateCost, validateSpec } from '../../src/shared/validation'
+import type { WatchFolderView, WatchRecipe } from '../../src/shared/watch'
 import { buildCatalog, buildWorld, seeded } from './mockData'
 
 type Handler<C extends InvokeChannel> = (req: RequestOf<C>) => ReplyOf<C> | Promise<ReplyOf<C>>
@@ -43,11 +46,56 @@ export function createMockApi(params = new URLSearchParams(location.search)): St
     theme: (params.get('theme') as Settings['theme']) ?? 'system',
     language: (params.get('lang') as Settings['language']) ?? 'system',
     notifications: true,
+    keepRunningInTray: true,
+    autoUpdate: true,
     favoriteModels: ['sora-2', 'kling-v3'],
     lastModel: 'sora-2',
     lastFields: {}
   }
+  // A watched folder with a file in each outcome (the Settings screen's list).
+  const watchFolder = (id: string, path: string, recipe: WatchRecipe, at: number): WatchFolderView => ({
+    id, path, recipe, paused: false, state: 'watching', problem: null, createdAt: at, counts: { queued: 0, duplicate: 0, refused: 0, skipped: 0 }, files: []
+  })
+  let watched: WatchFolderView[] = empty
+    ? []
+    : [
+        {
+          ...watchFolder('w_demo', '/Users/demo/Pictures/Product shots', { model: 'kling-v2-6', prompt: 'A slow turntable shot of {file} on a white studio floor', seconds: 5 }, now - 86_400_000),
+          counts: { queued: 2, duplicate: 1, refused: 1, skipped: 0 },
+          files: [
+            { name: 'sneaker-red.jpg', outcome: 'settling', at: now - 2_000, jobId: null, duplicateOf: null, reason: null, errors: [] },
+            { name: 'lamp.png', outcome: 'queued', at: now - 60_000, jobId: world.jobs[0]?.id ?? 'job_1', duplicateOf: null, reason: null, errors: [] },
+            { name: 'lamp copy.png', outcome: 'duplicate', at: now - 50_000, jobId: world.jobs[0]?.id ?? 'job_1', duplicateOf: 'lamp.png', reason: null, errors: [] },
+            { name: 'notes.txt', outcome: 'refused', at: now - 40_000, jobId: null, duplicateOf: null, reason: { code: 'watch.notImage', params: {}, text: 'Not an image. Only PNG, JPEG, WebP, GIF and BMP files become jobs.' }, errors: [] },
+            { name: 'chair.webp', outcome: 'queued', at: now - 30_000, jobId: world.jobs[1]?.id ?? 'job_2', duplicateOf: null, reason: null, errors: [] }
+          ]
+        }
+      ]
+  const watchChanged = (): WatchFolderView[] => {
+    setTimeout(() => emit('watch.changed', watched), 0)
+    return watched
+  }
   const paused = params.get('paused') as 'auth' | 'bad_base_url' | null
+  // update=ready|downloading|failed|…: the app's own update as main reports it (src/app/updates.ts decides for real).
+  const updatePhase = (params.get('update') ?? 'upToDate') as UpdatePhase
+  let update: UpdateState = {
+    phase: updatePhase,
+    currentVersion: '0.1.0',
+    version: updatePhase === 'ready' || updatePhase === 'downloading' ? '0.2.0' : null,
+    progress: updatePhase === 'downloading' ? { percent: 42, transferred: 42_000_000, total: 100_000_000, bytesPerSecond: 3_200_000 } : null,
+    failure: updatePhase === 'failed' ? { stage: 'check', message: 'The update server could not be reached (ENOTFOUND). Check your network connection and proxy.', code: 'update.offline', params: { detail: 'ENOTFOUND' } } : null,
+    checkedAt: now - 3_600_000,
+    notice: updatePhase === 'ready' || updatePhase === 'failed',
+    restartWhenIdle: false,
+    downloadsWriting: 0
+  }
+  const setUpdate = (patch: Partial<UpdateState>): UpdateState => {
+    update = { ...update, ...patch }
+    setTimeout(() => emit('updates.changed', update), 0)
+    return update
+  }
+  // "Pause all" from the tray, the menu or the queue (the engine holds new creates).
+  let heldByPerson: EngineStatus['heldByPerson'] = params.get('held') === '1' ? { since: now - 5 * 60_000 } : null
   const engine = (): EngineStatus => {
     const counts: Partial<Record<JobState, number>> = {}
     for (const j of jobs.values()) counts[j.state] = (counts[j.state] ?? 0) + 1
@@ -58,6 +106,7 @@ export function createMockApi(params = new URLSearchParams(location.search)): St
         : !key.set
           ? { kind: 'no_key', message: 'Add your CometAPI key to start generating.', code: 'api.noKey', params: {}, since: now }
           : null,
+      heldByPerson,
       unreachable: params.get('unreachable') === '1' ? { since: now - 90_000, message: 'Could not find https://api.cometapi.com. Check your network connection and the base URL in Settings; trying again shortly.', code: 'api.dns', params: { baseUrl: 'https://api.cometapi.com' } } : null,
       counts
     }
@@ -173,12 +222,24 @@ export function createMockApi(params = new URLSearchParams(location.search)): St
       dailyBudget: settings.dailyBudget,
       unpricedJobsThisMonth: empty ? 0 : 3,
       notBilledThisMonth: empty ? { jobs: 0, amount: 0 } : { jobs: 4, amount: 1.28 },
-      billingUnknownThisMonth: empty ? { jobs: 0, amount: 0 } : { jobs: 1, amount: 0.32 }
+      billingUnknownThisMonth: empty ? { jobs: 0, amount: 0 } : { jobs: 1, amount: 0.32 },
+      byKey: [{ keyId: 'default', label: 'Main', todayAmount: today.amount, todayJobs: empty ? 0 : 23, pending: 0, dailyCap: null }]
     }
   }
 
+  let extraKeys: KeyProfile[] = []
+  let defaultKey = 'default'
+  const mockKeys = (): KeyProfile[] => [
+    { id: 'default', label: 'Main', isDefault: defaultKey === 'default', dailyCap: null, spentToday: 8.46, inFlight: 3, status: key },
+    ...extraKeys.map((k) => ({ ...k, isDefault: k.id === defaultKey }))
+  ]
+
+  let proxyStored = false
+  const proxyInUse = (): { source: 'manual'; proxy: string } | null =>
+    settings.proxy.mode === 'manual' && settings.proxy.port ? { source: 'manual', proxy: `${settings.proxy.host}:${settings.proxy.port}` } : null
+
   const handlers: { [C in InvokeChannel]: Handler<C> } = {
-    'app.info': (): AppInfo => ({ version: '0.1.0', platform: 'darwin', dataDir: '/Users/demo/Library/Application Support/Comet Video Studio', libraryDir: settings.libraryDir, systemLocale: params.get('locale') ?? navigator.language }),
+    'app.info': (): AppInfo => ({ version: '0.1.0', platform: params.get('platform') ?? 'darwin', dataDir: '/Users/demo/Library/Application Support/Comet Video Studio', libraryDir: settings.libraryDir, systemLocale: params.get('locale') ?? navigator.language }),
     'key.status': () => key,
     'key.set': async ({ key: k }) => {
       await delay(700)
@@ -193,7 +254,31 @@ export function createMockApi(params = new URLSearchParams(location.search)): St
       emit('engine.status', engine())
       return key
     },
+    // Named keys, kept in memory for the mock (the real ones are tested through the test host).
+    'keys.list': () => mockKeys(),
+    'keys.add': async ({ label, key: k }) => {
+      await delay(400)
+      const profile = { id: `k-${seq++}`, label: label.trim(), isDefault: false, dailyCap: null, spentToday: 0, inFlight: 0, status: { set: true, source: 'keychain' as const, storage: 'keychain' as const, last4: k.slice(-4), problem: null } }
+      extraKeys.push(profile)
+      return { result: { ok: true, verified: true, message: 'The key works.', code: null, params: null, needsConsent: null, status: profile.status }, profile }
+    },
+    'keys.update': ({ id, label, dailyCap, makeDefault }) => {
+      if (makeDefault) defaultKey = id
+      const k = extraKeys.find((x) => x.id === id)
+      if (k && label !== undefined) k.label = label
+      if (k && dailyCap !== undefined) k.dailyCap = dailyCap
+      return mockKeys()
+    },
+    'keys.remove': ({ id }) => {
+      extraKeys = extraKeys.filter((x) => x.id !== id)
+      return { removed: true, inFlight: 0, question: null }
+    },
     'engine.status': () => engine(),
+    'engine.pause': ({ paused }) => {
+      heldByPerson = paused ? (heldByPerson ?? { since: Date.now() }) : null
+      setTimeout(() => emit('engine.status', engine()), 0)
+      return engine()
+    },
     'catalog.list': async () => {
       await delay(120)
       return { models: catalog, fetchedAt: now - 3_600_000, problem: params.get('offline') === '1' ? 'Could not reach api.cometapi.com (network unreachable).' : null }
@@ -244,6 +329,7 @@ export function createMockApi(params = new URLSearchParams(location.search)): St
           remoteId: null,
           billed: false,
           externalId: `cvs-${seq}`,
+          keyId: 'default',
           estimatedCost: estimateCost(m.pricing, m.rules, spec as JobSpec),
           error: null,
           note: held ? 'This would go over your daily budget; it waits for your OK.' : null,
@@ -435,7 +521,38 @@ export function createMockApi(params = new URLSearchParams(location.search)): St
       settings = { ...settings, libraryDir: to }
       return { ok: true, moved: library.size, message: `Moved ${library.size} file(s) to ${to}.`, code: 'move.done', params: { moved: library.size, to, skipped: '' }, settings }
     },
-    'shell.openExternal': () => true
+    // The proxy, in memory: the real setting and its credentials are tested through the engine and the test host.
+    'proxy.status': () => ({ settings: settings.proxy, credentials: { stored: proxyStored, storage: 'keychain', problem: null }, inUse: proxyInUse() }),
+    'proxy.set': async ({ settings: next, credentials }) => {
+      await delay(200)
+      settings = { ...settings, proxy: { ...next, host: next.host.trim() } }
+      if (credentials) proxyStored = 'username' in credentials && !!credentials.username
+      setTimeout(() => emit('settings.changed', settings), 0)
+      return { settings: settings.proxy, credentials: { stored: proxyStored, storage: 'keychain' as const, problem: null }, inUse: proxyInUse() }
+    },
+    'watch.list': () => watched,
+    'watch.add': ({ path, recipe }) => {
+      watched = [...watched, watchFolder(`w_${seq++}`, path, recipe as WatchRecipe, Date.now())]
+      return { ok: true, folders: watchChanged() }
+    },
+    'watch.inspect': ({ path }) => ({ path, images: 3 }),
+    'watch.remove': ({ id }) => {
+      watched = watched.filter((f) => f.id !== id)
+      return watchChanged()
+    },
+    'watch.pause': ({ id, paused: p }) => {
+      watched = watched.map((f) => (f.id === id ? { ...f, paused: p, state: p ? 'paused' : 'watching' } : f))
+      return watchChanged()
+    },
+    'shell.openExternal': () => true,
+    'updates.state': () => update,
+    'updates.check': async () => {
+      setUpdate({ phase: 'checking', failure: null, notice: true })
+      await delay(600)
+      return setUpdate({ phase: 'upToDate', checkedAt: Date.now() })
+    },
+    'updates.restart': ({ mode }) => ({ restarting: update.phase === 'ready' && mode !== 'cancel', waiting: false, downloadsWriting: 0 }),
+    'updates.dismiss': () => setUpdate({ notice: false })
   }
 
   function clone(id: string, lineage: 'retry' | 'duplicate' | 'remix', prompt?: string): CreateJobsReply {
@@ -488,7 +605,9 @@ export function createMockApi(params = new URLSearchParams(location.search)): St
     pathForFile(file: File): string {
       const rel = (file as File & { webkitRelativePath?: string }).webkitRelativePath
       return `/Users/demo/Pictures/Drops/${rel || file.name}`
-    }
+    },
+    // No OS here to drag into: the page's side of a drag-out is all there is to see.
+    startDrag() {}
   }
 }
 

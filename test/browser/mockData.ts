@@ -138,6 +138,7 @@ function jobFor(i: number, state: JobState, model: CatalogModel, now: number, ra
     remoteId: submitted ? `video_${(0x5f3a9c + i * 7919).toString(16)}${(i * 104729).toString(36)}` : null,
     billed: submitted !== null,
     externalId: `cvs-${i}`,
+    keyId: 'default',
     estimatedCost: estimateCost(model.pricing, model.rules, spec),
     error: null,
     note: null,

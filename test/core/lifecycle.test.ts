@@ -61,7 +61,7 @@ describe('the hub', () => {
     const hub = new JobHub(store, clock, silentLogger)
     const seen: EngineEvent[] = []
     hub.on((e) => seen.push(e))
-    const [job] = hub.insert([{ id: 'j1', batchId: null, parentId: null, lineage: null, model: 'sora-2', provider: 'openai-videos', vendor: 'OpenAI', spec: { model: 'sora-2', prompt: 'x' }, externalId: 'cvs-j1', estimatedCost: 0.32, note: null, createdAt: clock.now() }], 'create.queue')
+    const [job] = hub.insert([{ id: 'j1', batchId: null, parentId: null, lineage: null, model: 'sora-2', provider: 'openai-videos', vendor: 'OpenAI', spec: { model: 'sora-2', prompt: 'x' }, externalId: 'cvs-j1', keyId: 'default', estimatedCost: 0.32, note: null, createdAt: clock.now() }], 'create.queue')
     expect(job.state).toBe('queued')
     expect(hub.transition('j1', 'poll.succeeded')).toBe(false) // not polled yet
     expect(store.get('j1')?.view.state).toBe('queued')
@@ -81,6 +81,23 @@ describe('the hub', () => {
     })).toThrow('disk gone')
     expect(store.get('j1')?.view.state).toBe('submitted')
     expect(seen).toHaveLength(4)
+    db.close()
+  })
+
+  it('stamps a completed job with the same instant as its completed event (one clock reading, not two)', () => {
+    dir = mkdtempSync(join(tmpdir(), 'cvs-hub-'))
+    const db = openDatabase(join(dir, 'studio.db'))
+    // A clock that moves on every reading, as a busy machine's does between two Date.now() calls.
+    let t = 1_800_000_000_000
+    const ticking = { now: () => t++, setTimeout: () => 0 as unknown as ReturnType<typeof setTimeout>, clearTimeout: () => undefined }
+    const store = new JobStore(db, () => dir, join)
+    const hub = new JobHub(store, ticking as never, silentLogger)
+    hub.insert([{ id: 'j1', batchId: null, parentId: null, lineage: null, model: 'sora-2', provider: 'openai-videos', vendor: 'OpenAI', spec: { model: 'sora-2', prompt: 'x' }, externalId: 'cvs-j1', keyId: 'default', estimatedCost: 0.32, note: null, createdAt: ticking.now() }], 'create.queue')
+    for (const e of ['submit.claim', 'submit.accepted', 'poll.succeeded'] as const) expect(hub.transition('j1', e, e === 'submit.accepted' ? { remoteId: 'video_1' } : {})).toBe(true)
+    expect(hub.transition('j1', 'download.done', { fileName: 'a.mp4' })).toBe(true)
+    const completedAt = store.get('j1')?.view.completedAt
+    expect(completedAt).not.toBeNull()
+    expect(completedAt).toBe(store.timeline('j1').at(-1)?.at)
     db.close()
   })
 })

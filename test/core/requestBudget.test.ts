@@ -37,6 +37,21 @@ describe('RequestBudget', () => {
     expect(order.slice(1)).toEqual(['create', 'poll', 'create', 'poll', 'create', 'poll'])
   })
 
+  it('a grant given back (the create was held by "Pause all") frees its place for the next caller at once', async () => {
+    const clock = new FakeClock()
+    const budget = new RequestBudget(clock, 1, 0)
+    const start = clock.now()
+    const grant = await budget.acquire('create')
+    const later: number[] = []
+    void budget.acquire('poll').then(() => later.push(clock.now() - start))
+    await clock.advance(10)
+    expect(later).toEqual([])
+    grant.release()
+    grant.release() // twice changes nothing
+    await clock.advance(0)
+    expect(later).toEqual([10])
+  })
+
   it('rejects a waiter whose signal aborts, without using its slot', async () => {
     const clock = new FakeClock()
     const budget = new RequestBudget(clock, 1, 0)

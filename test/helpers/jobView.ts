@@ -18,6 +18,7 @@ export function jobView(id: string, createdAt: number, patch: Partial<JobView> =
     remoteId: null,
     billed: false,
     externalId: id,
+    keyId: 'default',
     estimatedCost: 0.32,
     error: null,
     note: null,

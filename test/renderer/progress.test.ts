@@ -8,7 +8,7 @@ function running(patch: Partial<JobView>): JobView {
   return {
     id: 'j1', batchId: null, parentId: null, lineage: null, model: 'kling-v2-6', provider: 'kling', vendor: 'Kling',
     spec: { model: 'kling-v2-6', prompt: 'p' }, state: 'running', progress: null, downloadedBytes: 0, downloadTotal: null,
-    remoteId: 'r1', billed: true, externalId: 'cvs-1', estimatedCost: 0.3, error: null, note: null, noteCode: null, noteParams: null,
+    remoteId: 'r1', billed: true, externalId: 'cvs-1', keyId: 'default', estimatedCost: 0.3, error: null, note: null, noteCode: null, noteParams: null,
     file: null, libraryItemId: null, createdAt: T0, updatedAt: T0, submittedAt: T0 + 2000, completedAt: null, etaAt: T0 + 2000 + 114_000, typicalMs: 114_000,
     ...patch
   }

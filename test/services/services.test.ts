@@ -107,7 +107,8 @@ describe('services over the contract', () => {
     const last = jobEvents.at(-1)!.payload as { jobs: JobView[] }
     expect(last.jobs.find((j) => j.id === created.jobs[0].id)?.state).toBe('completed')
     expect(pushes.some((p) => p.event === 'library.changed')).toBe(true)
-    expect(record.notes.some((n) => n.startsWith('Video ready'))).toBe(true)
+    // The notification waits a moment for more of its kind (src/app/notificationPolicy.ts).
+    await expect.poll(() => record.notes.some((n) => n.startsWith('Video ready')), { timeout: 5000 }).toBe(true)
     const opened = await call('jobs.open', { id: created.jobs[0].id })
     expect(opened).toMatchObject({ ok: true, value: true })
     expect(record.opened[0]).toMatch(/\.mp4$/)

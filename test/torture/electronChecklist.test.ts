@@ -129,11 +129,18 @@ describe("Electron's security checklist", () => {
       expect(isTrustedSender({ ...base, frameUrl }), String(frameUrl)).toBe(false)
     }
     const index = src('src/main/index.ts')
-    expect(index).toMatch(/ipcMain\.handle\(wireName\(channel\), async \(event, payload: unknown\) => \{[\s\S]{0,200}isTrustedSender\(/)
+    // Every invoke goes through trustedFrame (our own page, our window's main frame) before dispatch.
+    expect(index).toMatch(/const trustedFrame = \(frame[^)]*\)[^=]*=>\s*!!win && isTrustedSender\(\{ frameUrl: frame\?\.url, isMainFrame: !!frame && frame === win\.webContents\.mainFrame/)
+    expect(index).toMatch(/ipcMain\.handle\(wireName\(channel\), async \(event, payload: unknown\) => \{\s*if \(!trustedFrame\(event\.senderFrame\)\) return \{ ok: false/)
     expect(index).toMatch(/return dispatch\(handlers, channel, payload, logger\)/)
+    // The one send (not invoke) channel, drag.start, is checked the same way before its payload is read.
+    expect(index).toMatch(/wireDragOut\(s, \(event\) => trustedFrame\(event\.senderFrame\), logger\)/)
     for (const { file, text } of sources('src/main')) {
-      expect(text, file).not.toMatch(/ipcMain\.(on|once|handleOnce)\(/)
+      expect(text, file).not.toMatch(/ipcMain\.(once|handleOnce)\(/)
       expect((text.match(/ipcMain\.handle\(/g) ?? []).length, file).toBeLessThanOrEqual(1)
+      const ons = text.match(/ipcMain\.on\([^\n]*/g) ?? []
+      expect(ons.every((l) => l.startsWith("ipcMain.on(wireName('drag.start'), (event, payload: unknown) => {")), file).toBe(true)
+      if (ons.length) expect(text, file).toMatch(/ipcMain\.on\(wireName\('drag\.start'\), \(event, payload: unknown\) => \{\s*if \(!trusted\(event\)\) return\s*const ref = checkSend\('drag\.start', payload\)/)
     }
     checked.push('17')
   })

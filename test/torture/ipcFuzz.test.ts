@@ -36,7 +36,12 @@ const TEMPLATES: Record<InvokeChannel, unknown> = {
   'key.status': {},
   'key.set': { key: 'sk-test-good' },
   'key.clear': {},
+  'keys.list': {},
+  'keys.add': { label: 'Team', key: 'sk-test-good' },
+  'keys.update': { id: 'k-1', dailyCap: 5 },
+  'keys.remove': { id: 'k-1' },
   'engine.status': {},
+  'engine.pause': { paused: true },
   'catalog.list': { refresh: false },
   'jobs.list': { states: ['queued', 'completed'], limit: 10, offset: 0 },
   'jobs.validate': { spec },
@@ -81,7 +86,18 @@ const TEMPLATES: Record<InvokeChannel, unknown> = {
   'settings.update': { theme: 'dark', requestsPerSecond: 2, dailyBudget: null, favoriteModels: ['sora-2'] },
   'settings.chooseFolder': {},
   'settings.moveLibrary': { to: '/nonexistent/library' },
-  'shell.openExternal': { url: 'https://www.cometapi.com' }
+  'proxy.status': {},
+  'proxy.set': { settings: { mode: 'auto', type: 'http', host: '', port: null }, credentials: { clear: true } },
+  'watch.list': {},
+  'watch.add': { path: '/nonexistent/watched', recipe: { model: 'kling-v2-6', prompt: 'fuzz {file}', seconds: 5 } },
+  'watch.inspect': { path: '/nonexistent/watched' },
+  'watch.remove': { id: 'w1' },
+  'watch.pause': { id: 'w1', paused: true },
+  'shell.openExternal': { url: 'https://www.cometapi.com' },
+  'updates.state': {},
+  'updates.check': {},
+  'updates.restart': { mode: 'ask' },
+  'updates.dismiss': {}
 }
 /** Valid-by-accident payloads are not run here: they would move the library or hit the network. */
 const NEVER_RUN_VALID = new Set<InvokeChannel>(['settings.moveLibrary', 'key.set', 'catalog.list', 'library.rescan'])

@@ -1,5 +1,6 @@
 // The one error the downloader throws. Messages name the host at most: never a query string
 // (signed tokens) and never a header.
+import type { Message } from '../../shared/messages'
 
 export type DownloadErrorKind =
   | 'expired' // 403/404/410: the signed link ran out; poll again for a fresh one
@@ -17,17 +18,20 @@ export class DownloadError extends Error {
   readonly status?: number
   /** errno code (ENOSPC, ECONNRESET…) when there was one. */
   readonly code?: string
+  /** The sentence with its code, where there is one for translation (a proxy's failure). */
+  readonly sentence?: Message
 
   constructor(
     message: string,
     readonly kind: DownloadErrorKind,
     readonly retryable: boolean,
-    extra: { status?: number; code?: string } = {}
+    extra: { status?: number; code?: string; sentence?: Message } = {}
   ) {
     super(message)
     this.name = 'DownloadError'
     if (extra.status !== undefined) this.status = extra.status
     if (extra.code !== undefined) this.code = extra.code
+    if (extra.sentence !== undefined) this.sentence = extra.sentence
   }
 }
 

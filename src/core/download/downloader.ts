@@ -7,6 +7,7 @@ import type { LookupFunction } from 'node:net'
 import { dirname } from 'node:path'
 import { promisify } from 'node:util'
 import type { VideoContainer } from '../../shared/library'
+import type { ProxyDecider } from '../http/proxy'
 import { type DestinationGuard, destinationGuard } from './addressPolicy'
 import { DownloadError, diskError } from './downloadError'
 import { FileSink } from './fileSink'
@@ -32,6 +33,8 @@ export interface DownloadRequest {
   apiBaseUrl?: string
   /** Resolves host names (default: the system's, `dns.lookup`); tests map made-up names here. Every answer is checked. */
   lookup?: LookupFunction
+  /** Decides whether (and through which proxy) each hop goes; absent: always direct. */
+  proxy?: ProxyDecider
   signal?: AbortSignal
   /** Refuse larger results (default 8 GiB). */
   maxBytes?: number
@@ -141,7 +144,8 @@ async function transfer(ctx: Ctx, resume: Resume | null): Promise<DownloadResult
     idleTimeoutMs: req.idleTimeoutMs ?? 60_000,
     maxRedirects: MAX_REDIRECTS,
     guard: ctx.guard,
-    signal: req.signal
+    signal: req.signal,
+    proxy: req.proxy
   })
   const status = res.status
 

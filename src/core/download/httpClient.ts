@@ -9,9 +9,14 @@
 // read-until-close bodies, 1xx skipped, redirects followed by openResponse().
 import net from 'node:net'
 import tls from 'node:tls'
+import { msg } from '../../shared/messages'
+import { ProxyConfigError, type ProxyDecider } from '../http/proxy'
+import { type ProxyAgents, sharedProxyAgents } from '../http/proxyAgents'
 import type { DestinationGuard } from './addressPolicy'
 import { ChunkedDecoder } from './chunked'
 import { DownloadError, networkError } from './downloadError'
+import { proxiedGet } from './proxiedGet'
+import { decideBounded, TransportError } from '../http/transport'
 
 export interface ResponseHead {
   status: number
@@ -37,6 +42,9 @@ export interface OpenOptions {
   guard: DestinationGuard
   signal?: AbortSignal
   readBufferBytes?: number
+  /** Decides each hop's proxy; a proxied hop goes through node:http and proxy-agent (proxiedGet.ts). */
+  proxy?: ProxyDecider
+  agents?: ProxyAgents
 }
 
 export interface Response extends ResponseHead {
@@ -92,7 +100,30 @@ export function canceled(): DownloadError {
   return new DownloadError('The download was canceled.', 'canceled', false)
 }
 
-function getOnce(url: URL, headers: Record<string, string>, opts: OpenOptions): Promise<Response> {
+async function getOnce(url: URL, headers: Record<string, string>, opts: OpenOptions): Promise<Response> {
+  if (opts.proxy) {
+    let route
+    try {
+      route = await decideBounded(opts.proxy, url, opts)
+    } catch (err) {
+      if (err instanceof TransportError) {
+        if (err.code === 'canceled') throw canceled()
+        const sentence = msg('proxy.decideTimeout', { target: url.host, source: 'system' })
+        throw new DownloadError(sentence.text, 'network', true, { code: 'PROXY_TIMEOUT', sentence })
+      }
+      if (!(err instanceof ProxyConfigError)) throw err
+      const sentence = msg('proxy.invalid', { proxy: err.proxy, detail: err.reason })
+      throw new DownloadError(sentence.text, 'network', true, { code: 'PROXY_INVALID', sentence })
+    }
+    if (route) {
+      requestText(url, headers) // refuses a malformed header as the direct path does
+      return proxiedGet(url, headers, opts, route, opts.agents ?? sharedProxyAgents)
+    }
+  }
+  return directGet(url, headers, opts)
+}
+
+function directGet(url: URL, headers: Record<string, string>, opts: OpenOptions): Promise<Response> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(canceled())
     let request: string

@@ -21,6 +21,8 @@ export class ApiError extends Error {
   readonly serverCode?: string
   /** Nothing was sent: there is no key to send. */
   readonly noKey: boolean
+  /** A proxy failure that repeats identically until its setting changes (an unusable address, a 407 no setting here can answer): pause new work rather than retry. */
+  readonly proxyPause: boolean
   /** The sentence as a code and parameters, for people who do not read English. */
   readonly code: MessageCode
   readonly params: MessageParams
@@ -37,6 +39,7 @@ export class ApiError extends Error {
     serverMessage?: string
     serverCode?: string
     noKey?: boolean
+    proxyPause?: boolean
   }) {
     super(init.message.text)
     this.name = 'ApiError'
@@ -52,11 +55,30 @@ export class ApiError extends Error {
     this.serverMessage = init.serverMessage
     this.serverCode = init.serverCode
     this.noKey = init.noKey ?? false
+    this.proxyPause = init.proxyPause ?? false
   }
 
   /** The sentence as a Message (code, parameters, English text). */
   toMessage(): Message {
     return { code: this.code, params: this.params, text: this.message }
+  }
+
+  /** The same failure told in another sentence (e.g. naming which key was refused). */
+  withMessage(message: Message): ApiError {
+    return new ApiError({
+      kind: this.kind,
+      message,
+      retryable: this.retryable,
+      status: this.status,
+      requestId: this.requestId,
+      field: this.field,
+      retryAfterMs: this.retryAfterMs,
+      outcomeUnknown: this.outcomeUnknown,
+      serverMessage: this.serverMessage,
+      serverCode: this.serverCode,
+      noKey: this.noKey,
+      proxyPause: this.proxyPause
+    })
   }
 
   toJobError(): JobError {
@@ -243,8 +265,40 @@ export function classifyMalformed(ctx: ClassifyContext, contentType: string, tex
   return new ApiError({ kind: 'server', retryable: true, outcomeUnknown: true, message: msg('api.malformed', base(ctx)) })
 }
 
+const PROXY_MESSAGES: Partial<Record<TransportError['code'], MessageCode>> = {
+  proxy_refused: 'proxy.refused',
+  proxy_timeout: 'proxy.timeout',
+  proxy_not_found: 'proxy.notFound',
+  proxy_unreachable: 'proxy.unreachable',
+  proxy_auth: 'proxy.auth',
+  proxy_target: 'proxy.target',
+  proxy_failed: 'proxy.failed',
+  proxy_invalid: 'proxy.invalid'
+}
+
+/** The sentence for a failure at a proxy: it names the proxy's host:port (never its credentials). */
+export function proxyMessage(err: TransportError): Message | null {
+  const code = PROXY_MESSAGES[err.code]
+  if (!code || !err.proxy) return null
+  const { proxy, target, status, detail } = err.proxy
+  // No proxy named yet: deciding which one to use took too long.
+  if (err.code === 'proxy_timeout' && !proxy) return msg('proxy.decideTimeout', { target, source: err.proxy.source })
+  return msg(code, { proxy, target, status: status ?? '', detail: detail ?? '', source: err.proxy.source })
+}
+
 export function classifyTransportError(err: TransportError, ctx: ClassifyContext): ApiError {
   const p = base(ctx)
+  const atProxy = proxyMessage(err)
+  if (atProxy) {
+    // Nothing reached CometAPI: it may be sent again once the proxy works. An unusable address, or
+    // a 407 from a proxy of the environment or the system (no setting here answers it), would fail
+    // the same way every time: new work pauses until the proxy setting changes. A request that may
+    // have been sent is never retryable.
+    const pause = !err.sent && (err.code === 'proxy_invalid' || (err.code === 'proxy_auth' && err.proxy?.source !== 'manual'))
+    const said = pause && err.code === 'proxy_auth' ? msg('proxy.authPaused', atProxy.params) : atProxy
+    const message = { ...said, params: { ...p, ...said.params } }
+    return new ApiError({ kind: 'network', retryable: !err.sent && !pause, outcomeUnknown: err.sent, proxyPause: pause, message })
+  }
   switch (err.code) {
     case 'canceled':
       return new ApiError({ kind: 'canceled', retryable: false, outcomeUnknown: err.sent, message: msg('api.canceled') })

@@ -16,8 +16,10 @@ import { TransportError, type HttpTransport } from './transport'
 export const DEFAULT_BASE_URL = 'https://api.cometapi.com'
 
 export interface KeySource {
-  /** The API key, or null when none is set. */
-  getKey(): Promise<string | null>
+  /** The API key of the named key `keyId` (the default key when absent), or null when none is set. */
+  getKey(keyId?: string): Promise<string | null>
+  /** The name of a named key other than the default one, to say which key is missing. */
+  nameOf?(keyId: string): string | null
 }
 
 export interface CometClientOptions {
@@ -44,6 +46,8 @@ export interface CallOptions {
   freshConnection?: boolean
   /** The caller already took this request's place in the budget (the poll scheduler does). */
   grant?: BudgetGrant
+  /** The named key to send (a job's own); the default key when absent. */
+  keyId?: string
 }
 
 export interface CallResult {
@@ -90,10 +94,10 @@ export class CometClient {
   }
 
   /** A base-URL route to stream from (a video's content route), with the key: it goes to that origin only. */
-  async authorizedSource(path: string): Promise<{ url: string; headers?: Record<string, string> }> {
+  async authorizedSource(path: string, keyId?: string): Promise<{ url: string; headers?: Record<string, string> }> {
     const problem = baseUrlProblem(this.baseUrl)
     if (problem) throw new ApiError({ kind: 'bad_base_url', retryable: false, message: problem })
-    const key = await this.o.keys.getKey()
+    const key = await this.o.keys.getKey(keyId)
     return { url: this.baseUrl + path, headers: key ? { authorization: `Bearer ${key}` } : undefined }
   }
 
@@ -112,13 +116,14 @@ export class CometClient {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'CometVideoStudio/0.1', ...spec.headers }
     let key: string | null = null
     if (opts.auth !== false) {
-      key = await this.o.keys.getKey()
+      key = await this.o.keys.getKey(opts.keyId)
       if (!key) {
+        const name = opts.keyId ? this.o.keys.nameOf?.(opts.keyId) : null
         throw new ApiError({
           kind: 'auth',
           retryable: false,
           noKey: true,
-          message: msg('api.noKey')
+          message: name ? msg('keyProfile.noSecret', { key: name }) : msg('api.noKey')
         })
       }
       headers.authorization = `Bearer ${key}`
@@ -175,7 +180,10 @@ export class CometClient {
       if (json === undefined) throw classifyMalformed(ctx, res.headers['content-type'] ?? '', text)
       return { status: res.status, body: json, headers: res.headers }
     }
-    const apiErr = classifyHttpFailure({ status: res.status, headers: res.headers, text: redact(text, secrets), body: json }, ctx, secrets, this.o.clock.now())
+    let apiErr = classifyHttpFailure({ status: res.status, headers: res.headers, text: redact(text, secrets), body: json }, ctx, secrets, this.o.clock.now())
+    // A named key that was refused is named: with several keys, "the API key" does not say which.
+    const keyName = apiErr.kind === 'auth' && opts.keyId ? this.o.keys.nameOf?.(opts.keyId) : null
+    if (keyName) apiErr = apiErr.withMessage(msg('api.authKey', { ...apiErr.params, key: keyName }))
     if (gateway) this.o.reachability?.failed(apiErr.toMessage())
     else this.o.reachability?.answered()
     this.o.logger.log(apiErr.retryable ? 'warn' : 'error', `${spec.method} ${ctx.path} → ${res.status} ${apiErr.kind}`, { requestId: apiErr.requestId })

@@ -13,6 +13,8 @@ export interface BudgetGrant {
    * next window's requests.
    */
   sent(): void
+  /** The request will not be sent after all (the person paused): its place goes to the next caller. */
+  release(): void
 }
 
 interface Waiter {
@@ -117,6 +119,11 @@ export class RequestBudget {
       w.resolve({
         sent: () => {
           slot.t = Math.max(slot.t, this.clock.now())
+        },
+        release: () => {
+          const before = this.grants.length
+          this.grants = this.grants.filter((g) => g !== slot)
+          if (this.grants.length < before) this.pump()
         }
       })
     }

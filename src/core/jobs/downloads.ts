@@ -24,7 +24,7 @@ const PROGRESS_WRITE_MS = 1000
 const DOWNLOADING: JobState = 'downloading'
 
 /** What the engine's caller may change about how files are written (tests inject disk failures). */
-export type DownloadHooks = Pick<DownloadRequest, 'openWrite' | 'freeSpace' | 'connectTimeoutMs' | 'idleTimeoutMs'>
+export type DownloadHooks = Pick<DownloadRequest, 'openWrite' | 'freeSpace' | 'connectTimeoutMs' | 'idleTimeoutMs' | 'proxy'>
 
 interface Attempt {
   failures: number
@@ -41,6 +41,8 @@ interface Attempt {
 export interface DownloadsEffects {
   /** A video is in the library (its job just completed): make its poster, off the job's lifecycle. */
   landed?(itemId: string): void
+  /** How many videos are being written now changed (the app holds an update's restart for them). */
+  writing?(count: number): void
 }
 
 export type DownloadsPorts = Pick<StagePorts, 'clock' | 'logger' | 'timing' | 'jobs' | 'hub' | 'client' | 'library' | 'settings' | 'lifetime'>
@@ -61,6 +63,11 @@ export class Downloads {
   ) {
     const s = ctx.settings.current
     this.limiters = new LimiterPair(new AimdLimiter(s.maxConcurrentDownloads), new Map(), () => this.ctx.settings.current.maxConcurrentDownloadsPerProvider)
+  }
+
+  /** Videos being written into the library now (by this process). */
+  get writing(): number {
+    return this.active.size
   }
 
   applySettings(): void {
@@ -89,6 +96,7 @@ export class Downloads {
       this.limiters.acquire(rec.view.provider)
       const ac = new AbortController()
       this.active.set(id, ac)
+      this.effects.writing?.(this.active.size)
       void this.run(rec, ac.signal)
         .catch((err: unknown) => {
           // A write that failed (the database locked by another program): try again shortly.
@@ -99,6 +107,7 @@ export class Downloads {
           this.active.delete(id)
           this.limiters.release(rec.view.provider, 'ok')
           this.pump()
+          this.effects.writing?.(this.active.size)
         })
     }
     if (nextWake < Infinity) this.wakeAt(nextWake)
@@ -159,7 +168,7 @@ export class Downloads {
     const useContent = (rec.resultUrls.length === 0 || a.triedContentRoute) && !!adapter.contentRequest
     if (useContent) {
       const req = adapter.contentRequest!(rec.view.remoteId!, rec.view.spec)
-      return { ...(await this.ctx.client.authorizedSource(req.path)), viaContent: true }
+      return { ...(await this.ctx.client.authorizedSource(req.path, rec.view.keyId)), viaContent: true }
     }
     if (!rec.resultUrls.length) throw new DownloadError('The provider reported the video finished but gave no link to it.', 'http', false)
     return { url: rec.resultUrls[0], viaContent: false }
@@ -264,7 +273,7 @@ export class Downloads {
     const { ctx } = this
     this.attempts.delete(rec.view.id)
     this.notBefore.delete(rec.view.id)
-    ctx.hub.transition(rec.view.id, 'download.done', { libraryItemId: itemId, fileName, completedAt: ctx.clock.now(), note: null, error: null })
+    ctx.hub.transition(rec.view.id, 'download.done', { libraryItemId: itemId, fileName, note: null, error: null })
     ctx.hub.emit({ type: 'library.changed', itemIds: [itemId] })
     this.effects.landed?.(itemId)
   }
@@ -326,7 +335,8 @@ export class Downloads {
     }
     a.failures++
     const delay = ctx.timing.retryDelay(a.failures, RETRY_BACKOFF, undefined, 500)
-    ctx.hub.transition(id, 'download.progress', { note: msg('download.interrupted', { detail: message, seconds: Math.ceil(delay / 1000) }) })
+    // A proxy's failure says so itself, naming the proxy, in the person's language.
+    ctx.hub.transition(id, 'download.progress', { note: de?.sentence ?? msg('download.interrupted', { detail: message, seconds: Math.ceil(delay / 1000) }) })
     this.later(id, delay)
   }
 }

@@ -43,6 +43,11 @@ export class JobActions {
     return this.p.hub.view(rec)
   }
 
+  /** A new job from an old one goes with the old one's key, or the default key once that was removed. */
+  private keyOf(job: JobView): string | null {
+    return this.p.keys.get(job.keyId) ? job.keyId : null
+  }
+
   async create(input: CreateJobsInput): Promise<CreateJobsReply> {
     const reply = await createJobs(this.p, input)
     if (reply.ok) this.p.effects.created(reply.jobs, reply.held)
@@ -77,7 +82,7 @@ export class JobActions {
     if (!isIn(RETRYABLE_STATES, job.state)) throw new EngineError(msg('job.notRetryable'), 'bad_state')
     // One retry per job: a second would be a second paid job for the same failure.
     if (this.p.jobs.retriesOf([id]).has(id)) throw new EngineError(msg('job.alreadyRetried'), 'bad_state')
-    const reply = await this.create({ specs: [job.spec], parentId: id, lineage: 'retry', batchId: job.batchId, guard: (made) => this.onceEach(made) })
+    const reply = await this.create({ specs: [job.spec], parentId: id, lineage: 'retry', batchId: job.batchId, keyId: this.keyOf(job), guard: (made) => this.onceEach(made) })
     // An undecided create is let go once its retry exists (the person chose a new paid job instead).
     if (reply.ok && job.state === 'needs_decision') this.p.hub.transition(id, 'retry.replace', { note: msg('retry.replaced') })
     return reply
@@ -107,7 +112,7 @@ export class JobActions {
     if (!todo.length) throw new EngineError(msg('job.nothingToRetry'), 'bad_state')
     const batches = new Set(todo.map((j) => j.batchId))
     const batchId = batches.size === 1 ? [...batches][0] : null
-    return this.create({ specs: todo.map((j) => j.spec), parentIds: todo.map((j) => j.id), lineage: 'retry', batchId, guard: (made) => this.onceEach(made) })
+    return this.create({ specs: todo.map((j) => j.spec), parentIds: todo.map((j) => j.id), keyIds: todo.map((j) => this.keyOf(j)), lineage: 'retry', batchId, guard: (made) => this.onceEach(made) })
   }
 
   /** Cancels each of `ids` the lifecycle lets the person stop; returns how many were canceled. */
@@ -147,7 +152,7 @@ export class JobActions {
   /** A new job from an old one's settings with some changed. */
   async duplicate(id: string, edits: Partial<JobSpec> = {}): Promise<CreateJobsReply> {
     const job = this.mustGet(id)
-    return this.create({ specs: [{ ...job.spec, ...edits }], parentId: id, lineage: 'duplicate', batchId: null })
+    return this.create({ specs: [{ ...job.spec, ...edits }], parentId: id, lineage: 'duplicate', batchId: null, keyId: this.keyOf(job) })
   }
 
   /** Sora remix of a finished video. */
@@ -156,7 +161,7 @@ export class JobActions {
     if (job.state !== 'completed' || !job.remoteId) throw new EngineError(msg('job.remixNotFinished'), 'bad_state')
     const model = this.p.catalog.resolve(job.model)
     if (!model?.rules.remix) throw new EngineError(msg('job.noRemix', { model: job.model }), 'unsupported')
-    return this.create({ specs: [{ model: job.model, prompt, remixOf: job.remoteId, seconds: job.spec.seconds, size: job.spec.size }], parentId: id, lineage: 'remix', batchId: null })
+    return this.create({ specs: [{ model: job.model, prompt, remixOf: job.remoteId, seconds: job.spec.seconds, size: job.spec.size }], parentId: id, lineage: 'remix', batchId: null, keyId: job.keyId })
   }
 
   /** The person's answer for a job whose create may or may not have reached the provider. */

@@ -8,6 +8,7 @@ import { estimateCost } from '../../shared/validation'
 import { adapterFor } from '../adapters'
 import type { Catalog } from '../catalog/catalog'
 import { ImageReadError, probeImage } from '../images/imageProbe'
+import type { KeyProfiles } from '../secrets/keyProfiles'
 import { dayKey, type SpendLedger } from './spendLedger'
 import { newId, type StagePorts } from './stagePorts'
 
@@ -20,11 +21,15 @@ export interface CreateJobsInput {
   lineage?: Lineage | null
   /** The person confirmed spending above the daily cap. */
   confirmOverBudget?: boolean
+  /** The named key to send them with (its profile id); the default key when absent. */
+  keyId?: string | null
+  /** One key per spec (a retry of jobs sent with different keys); wins over `keyId`. */
+  keyIds?: (string | null)[]
   /** Runs in the transaction that writes the jobs, with each new job's id and parent: may refuse (throw). */
   guard?: (created: { id: string; parentId: string | null }[]) => void
 }
 
-export type CreationPorts = Pick<StagePorts, 'clock' | 'hub' | 'catalog' | 'settings'> & { ledger: SpendLedger }
+export type CreationPorts = Pick<StagePorts, 'clock' | 'hub' | 'catalog' | 'settings'> & { ledger: SpendLedger; keys: Pick<KeyProfiles, 'get' | 'defaultId'> }
 
 /** How long a first run waits for the model list before pricing jobs without it. */
 const CATALOG_WAIT_MS = 5000
@@ -72,6 +77,12 @@ export async function createJobs(ports: CreationPorts, input: CreateJobsInput): 
   await catalog.ensureFresh({ onlyWhenEmpty: true, waitMs: CATALOG_WAIT_MS })
   if (!input.specs.length) return { ok: false, errors: [{ index: 0, errors: [{ field: 'specs', code: 'batch.empty', message: 'Nothing to create.' }] }] }
   const checked = await validateAll(catalog, input.specs)
+  // Every job names the key it goes with; a key that does not exist is a problem of that job.
+  const defaultKey = ports.keys.defaultId()
+  const keyIds = input.specs.map((_, i) => input.keyIds?.[i] ?? input.keyId ?? defaultKey)
+  keyIds.forEach((keyId, i) => {
+    if (!ports.keys.get(keyId)) checked[i] = [...checked[i], { field: 'key', code: 'keyProfile.unknown', message: msg('keyProfile.unknown', { key: keyId }).text, params: { key: keyId } }]
+  })
   const errors = checked.flatMap((problems, index) => (problems.length ? [{ index, errors: problems }] : []))
   if (errors.length) return { ok: false, errors }
   const now = clock.now()
@@ -81,7 +92,7 @@ export async function createJobs(ports: CreationPorts, input: CreateJobsInput): 
   const unpriced = costs.length - known.length
   // CometAPI bills in one currency; the catalog names it with each price.
   const currency = currencyCode(input.specs.map((sp) => catalog.resolve(sp.model)?.pricing.currency).find((c) => c) ?? null)
-  const note = input.confirmOverBudget ? null : capNote(ports, input.specs.length, estimate, unpriced, currency, now)
+  const note = input.confirmOverBudget ? null : (capNote(ports, input.specs.length, estimate, unpriced, currency, now) ?? keyCapNote(ports, keyIds, costs, currency, now))
   const batchId = input.batchId ?? (input.specs.length > 1 ? newId('b', now) : null)
   const rows = input.specs.map((spec, i) => {
       const model = catalog.resolve(spec.model)!
@@ -96,6 +107,7 @@ export async function createJobs(ports: CreationPorts, input: CreateJobsInput): 
         vendor: model.vendor,
         spec: normalizeSpec(spec),
         externalId: `cvs-${id}`,
+        keyId: keyIds[i],
         estimatedCost: costs[i],
         note,
         createdAt: now + i
@@ -132,6 +144,23 @@ function capNote(ports: Pick<CreationPorts, 'ledger' | 'settings'>, count: numbe
   const cents = (n: number): number => Math.round(n * 1e4) / 1e4
   if (total > cap) return msg(count === 1 ? 'held.overCapOne' : 'held.overCap', { count, estimate: cents(estimate ?? 0), total: cents(total), cap, currency })
   if (unpriced > 0) return msg('held.priceUnknown', { count: unpriced, cap, currency })
+  return null
+}
+
+/** Why the batch is held under a key's own daily cap (the first key it would take over its cap). */
+function keyCapNote(ports: Pick<CreationPorts, 'ledger' | 'keys'>, keyIds: string[], costs: (number | null)[], currency: string, now: number): Message | null {
+  const cents = (n: number): number => Math.round(n * 1e4) / 1e4
+  for (const keyId of new Set(keyIds)) {
+    const profile = ports.keys.get(keyId)
+    const cap = profile?.dailyCap
+    if (!profile || cap == null) continue
+    const mine = keyIds.flatMap((k, i) => (k === keyId ? [costs[i]] : []))
+    const estimate = mine.reduce<number>((a, c) => a + (c ?? 0), 0)
+    const unpriced = mine.filter((c) => c == null).length
+    const total = ports.ledger.totalForDay(dayKey(now), keyId) + ports.ledger.pendingEstimate(keyId) + estimate
+    if (total > cap) return msg(mine.length === 1 ? 'held.overKeyCapOne' : 'held.overKeyCap', { count: mine.length, key: profile.label, estimate: cents(estimate), total: cents(total), cap, currency })
+    if (unpriced > 0) return msg('held.priceUnknown', { count: unpriced, cap, currency })
+  }
   return null
 }
 

@@ -54,7 +54,10 @@ export class JobHub {
   transition(id: string, event: JobEvent, changes: JobUpdate = {}): boolean {
     const rule = TRANSITIONS[event]
     if (!rule.from.length) throw new Error(`${event} creates jobs: use insert()`)
-    const ok = this.store.update(id, rule.to ? { ...changes, state: rule.to } : changes, this.clock.now(), rule.from)
+    const now = this.clock.now()
+    // A completed job's time is its completed event's: one clock reading for both, never two.
+    const stamped = rule.to === 'completed' ? { ...changes, completedAt: now } : changes
+    const ok = this.store.update(id, rule.to ? { ...stamped, state: rule.to } : stamped, now, rule.from)
     if (ok) this.changed(id)
     return ok
   }

@@ -21,6 +21,7 @@ interface JobRow {
   download_total: number | null
   remote_id: string | null
   external_id: string
+  key_id: string
   result_urls: string | null
   result_expires_at: number | null
   estimated_cost: number | null
@@ -68,6 +69,8 @@ export interface NewJob {
   spec: JobSpec
   state: JobState
   externalId: string
+  /** The named key it is sent, checked and downloaded with. */
+  keyId: string
   estimatedCost: number | null
   note: Message | null
   createdAt: number
@@ -166,6 +169,7 @@ export function rowToRecord(row: JobRow, libraryRoot: string, join: (root: strin
     remoteId: row.remote_id,
     billed: row.remote_id !== null,
     externalId: row.external_id,
+    keyId: row.key_id,
     estimatedCost: row.estimated_cost,
     error: parseJson<JobError | null>(row.error, null),
     ...decodeNote(row.note),
@@ -205,8 +209,8 @@ export class JobStore {
     private readonly join: (root: string, name: string) => string
   ) {
     this.insertStmt = db.prepare(`INSERT INTO jobs (id, batch_id, parent_id, lineage, model, provider, vendor, spec, state, external_id,
-      estimated_cost, note, created_at, updated_at, rev) VALUES (@id, @batchId, @parentId, @lineage, @model, @provider, @vendor, @spec, @state,
-      @externalId, @estimatedCost, @note, @createdAt, @createdAt, ${NEXT_REV})`)
+      key_id, estimated_cost, note, created_at, updated_at, rev) VALUES (@id, @batchId, @parentId, @lineage, @model, @provider, @vendor, @spec, @state,
+      @externalId, @keyId, @estimatedCost, @note, @createdAt, @createdAt, ${NEXT_REV})`)
     this.getStmt = db.prepare('SELECT * FROM jobs WHERE id = ?')
     this.eventStmt = db.prepare('INSERT INTO job_events (job_id, at, kind, detail) VALUES (?, ?, ?, ?)')
   }
@@ -336,10 +340,20 @@ export class JobStore {
     return rows.map((r) => r.id)
   }
 
-  /** Estimated cost of the jobs in `states` (those not in the spend ledger yet). */
-  estimatedCostIn(states: StateSet): number {
+  /** Estimated cost of the jobs in `states` (those not in the spend ledger yet), of one key's or of all. */
+  estimatedCostIn(states: StateSet, keyId?: string): number {
     if (!states.length) return 0
-    return (this.db.prepare(`SELECT IFNULL(SUM(estimated_cost), 0) AS t FROM jobs WHERE state IN (${states.map(() => '?').join(',')})`).get(...states) as { t: number }).t
+    const marks = states.map(() => '?').join(',')
+    if (keyId !== undefined) {
+      return (this.db.prepare(`SELECT IFNULL(SUM(estimated_cost), 0) AS t FROM jobs WHERE state IN (${marks}) AND key_id = ?`).get(...states, keyId) as { t: number }).t
+    }
+    return (this.db.prepare(`SELECT IFNULL(SUM(estimated_cost), 0) AS t FROM jobs WHERE state IN (${marks})`).get(...states) as { t: number }).t
+  }
+
+  /** Jobs of one key in `states`. */
+  countWithKey(keyId: string, states: StateSet): number {
+    if (!states.length) return 0
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM jobs WHERE key_id = ? AND state IN (${states.map(() => '?').join(',')})`).get(keyId, ...states) as { n: number }).n
   }
 
   /** Jobs sent with no known price whose creation falls in the local month `YYYY-MM`. */

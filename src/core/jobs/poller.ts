@@ -113,6 +113,7 @@ export class Poller {
       cls: 'urgent',
       action: 'poll',
       model: rec.view.model,
+      keyId: rec.view.keyId,
       signal
     })
     return adapter.parsePoll(res.body)
@@ -143,6 +144,7 @@ export class Poller {
         grant,
         action: 'poll',
         model: job.model,
+        keyId: job.keyId,
         signal: ctx.lifetime.stopping
       })
       result = adapter.parsePoll(res.body)
@@ -195,6 +197,11 @@ export class Poller {
       if (err.kind === 'auth' || err.kind === 'forbidden' || err.kind === 'bad_base_url') {
         // The key was revoked or lost access (or the address is wrong): every poll would meet the same.
         ctx.pauses.pause(err.noKey ? 'no_key' : err.kind === 'bad_base_url' ? 'bad_base_url' : 'auth', err.toMessage())
+        this.reschedule(rec, ctx.clock.now() + ctx.timing.wait(PAUSED_RECHECK_MS))
+        return
+      }
+      if (err.proxyPause) {
+        ctx.pauses.pause('proxy', err.toMessage())
         this.reschedule(rec, ctx.clock.now() + ctx.timing.wait(PAUSED_RECHECK_MS))
         return
       }

@@ -1,3 +1,5 @@
+import type { Db } from '../db/database'
+
 // Jobs, their events, the spend ledger, learned model durations and small settings.
 export const JOBS_SCHEMA_V1 = `
 CREATE TABLE jobs (
@@ -71,3 +73,24 @@ CREATE TABLE settings (
   value TEXT NOT NULL
 );
 `
+
+// Named API keys (the secrets stay in the keychain; here only labels, caps and which job used
+// which). The key a person had before names existed is the profile 'default'. Written so it can be
+// applied again to a database that already has it (a test, or a restored copy whose user_version
+// went back): every step checks first.
+export function addNamedKeys(db: Db): void {
+  db.exec(`
+CREATE TABLE IF NOT EXISTS api_keys (
+  id TEXT PRIMARY KEY,
+  label TEXT NOT NULL,
+  daily_cap REAL,
+  created_at INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS api_keys_label ON api_keys(label COLLATE NOCASE);
+INSERT OR IGNORE INTO api_keys (id, label, daily_cap, created_at) VALUES ('default', 'Main', NULL, 0);
+`)
+  const has = (table: string, column: string): boolean => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column)
+  if (!has('jobs', 'key_id')) db.exec("ALTER TABLE jobs ADD COLUMN key_id TEXT NOT NULL DEFAULT 'default'")
+  if (!has('spend', 'key_id')) db.exec("ALTER TABLE spend ADD COLUMN key_id TEXT NOT NULL DEFAULT 'default'")
+  db.exec('CREATE INDEX IF NOT EXISTS jobs_key ON jobs(key_id); CREATE INDEX IF NOT EXISTS spend_key_day ON spend(key_id, day);')
+}

@@ -1,6 +1,6 @@
 // Estimated spend, recorded when a create succeeds (that is when the provider starts billing).
 import { BILLING_UNKNOWN_STATES, MAY_BE_BILLED_STATES, SENDING_STATES, TERMINAL_STATES, isIn } from '../../shared/jobStates'
-import type { SpendSummary } from '../../shared/spend'
+import type { KeySpend, SpendSummary } from '../../shared/spend'
 import type { Db } from '../db/database'
 import type { JobStore } from './jobStore'
 
@@ -17,8 +17,8 @@ export class SpendLedger {
   ) {}
 
   /** Idempotent per job: a job is billed once however often its create is recorded. */
-  record(jobId: string, model: string, amount: number, at: number): void {
-    this.db.prepare('INSERT OR IGNORE INTO spend (job_id, day, model, amount, at) VALUES (?, ?, ?, ?, ?)').run(jobId, dayKey(at), model, amount, at)
+  record(jobId: string, model: string, amount: number, at: number, keyId: string): void {
+    this.db.prepare('INSERT OR IGNORE INTO spend (job_id, day, model, amount, at, key_id) VALUES (?, ?, ?, ?, ?, ?)').run(jobId, dayKey(at), model, amount, at, keyId)
   }
 
   /** What was recorded for one job (null: it was never billed). */
@@ -26,13 +26,24 @@ export class SpendLedger {
     return (this.db.prepare('SELECT amount, at FROM spend WHERE job_id = ?').get(jobId) as { amount: number; at: number } | undefined) ?? null
   }
 
-  totalForDay(day: string): number {
+  /** Recorded spend on `day`, of one key's or of all. */
+  totalForDay(day: string, keyId?: string): number {
+    if (keyId !== undefined) return (this.db.prepare('SELECT IFNULL(SUM(amount), 0) AS t FROM spend WHERE day = ? AND key_id = ?').get(day, keyId) as { t: number }).t
     return (this.db.prepare('SELECT IFNULL(SUM(amount), 0) AS t FROM spend WHERE day = ?').get(day) as { t: number }).t
   }
 
-  /** Estimated cost of jobs accepted but not yet sent (queued, or waiting to retry a create). */
-  pendingEstimate(): number {
-    return this.jobs.estimatedCostIn(SENDING_STATES)
+  /** Estimated cost of jobs accepted but not yet sent (queued, or waiting to retry a create), of one key's or of all. */
+  pendingEstimate(keyId?: string): number {
+    return this.jobs.estimatedCostIn(SENDING_STATES, keyId)
+  }
+
+  /** Today's recorded spend per key (keys with none are left out). */
+  todayByKey(now: number): { keyId: string; amount: number; jobs: number }[] {
+    return this.db.prepare('SELECT key_id AS keyId, SUM(amount) AS amount, COUNT(*) AS jobs FROM spend WHERE day = ? GROUP BY key_id ORDER BY amount DESC').all(dayKey(now)) as {
+      keyId: string
+      amount: number
+      jobs: number
+    }[]
   }
 
   /**
@@ -54,7 +65,7 @@ export class SpendLedger {
     return { notBilledThisMonth: { ...notBilled, amount: round(notBilled.amount) }, billingUnknownThisMonth: { ...unknown, amount: round(unknown.amount) } }
   }
 
-  summary(now: number, dailyBudget: number | null): SpendSummary {
+  summary(now: number, dailyBudget: number | null, keys: readonly { id: string; label: string; dailyCap: number | null }[] = []): SpendSummary {
     const today = dayKey(now)
     const month = today.slice(0, 7)
     const perModel = (where: string, arg: string): { model: string; amount: number; jobs: number }[] =>
@@ -86,7 +97,26 @@ export class SpendLedger {
       pending: this.pendingEstimate(),
       dailyBudget,
       unpricedJobsThisMonth: unpriced,
+      byKey: this.byKey(now, keys),
       ...this.unbilled(month)
     }
+  }
+
+  /** Every named key with today's spend, pending cost and cap, then any removed key that spent today. */
+  private byKey(now: number, keys: readonly { id: string; label: string; dailyCap: number | null }[]): KeySpend[] {
+    const today = new Map(this.todayByKey(now).map((r) => [r.keyId, r]))
+    const round = (n: number): number => Math.round(n * 1e6) / 1e6
+    const rows: KeySpend[] = keys.map((k) => ({
+      keyId: k.id,
+      label: k.label,
+      todayAmount: round(today.get(k.id)?.amount ?? 0),
+      todayJobs: today.get(k.id)?.jobs ?? 0,
+      pending: round(this.pendingEstimate(k.id)),
+      dailyCap: k.dailyCap
+    }))
+    for (const [keyId, r] of today) {
+      if (!keys.some((k) => k.id === keyId)) rows.push({ keyId, label: null, todayAmount: round(r.amount), todayJobs: r.jobs, pending: 0, dailyCap: null })
+    }
+    return rows
   }
 }

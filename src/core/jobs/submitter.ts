@@ -76,7 +76,7 @@ export class Submitter {
   }
 
   private pumpOnce(): void {
-    if (this.ctx.lifetime.stopping.aborted || this.ctx.pauses.isPaused()) return
+    if (this.ctx.lifetime.stopping.aborted || this.ctx.pauses.holdsCreates()) return
     if (!this.limiters.overall.canAcquire()) return
     const now = this.ctx.clock.now()
     let nextWake = Infinity
@@ -153,11 +153,18 @@ export class Submitter {
       } catch {
         return // stopping: the job stays queued
       }
+      // "Pause all" came while this create waited its turn: give the place back, the job stays
+      // queued, and the person's resume pumps it again. Checked here, right before the claim,
+      // because nothing after this point may be taken back.
+      if (ctx.pauses.holdsCreates()) {
+        grant.release()
+        return
+      }
       // Claim the job: only one engine, once. From here until the answer is recorded the outcome is unknown.
       if (!ctx.hub.transition(job.id, 'submit.claim', { createAttempts: rec.createAttempts + 1, note: null, error: null })) return
       let body: unknown
       try {
-        const res = await ctx.client.call(request, { cls: 'create', grant, action: 'create', model: job.model, signal: ctx.lifetime.creates, freshConnection: true })
+        const res = await ctx.client.call(request, { cls: 'create', grant, action: 'create', model: job.model, keyId: job.keyId, signal: ctx.lifetime.creates, freshConnection: true })
         body = res.body
       } catch (err) {
         outcome = err instanceof ApiError && err.kind === 'rate_limited' ? 'throttled' : 'error'
@@ -195,7 +202,7 @@ export class Submitter {
     const job = rec.view
     const recorded = ctx.hub.atomically(() => {
       if (!ctx.jobs.get(job.id)) return false
-      if (job.estimatedCost != null) ctx.ledger.record(job.id, job.model, job.estimatedCost, now)
+      if (job.estimatedCost != null) ctx.ledger.record(job.id, job.model, job.estimatedCost, now, job.keyId)
       // Unknown stays unknown (null): a family that reports no progress must not read as "0 %".
       const accepted = { remoteId, submittedAt: now, progress: poll?.progress ?? job.progress ?? null, note: null, error: null, nextAttemptAt: null }
       if (ctx.hub.transition(job.id, poll?.state === 'running' ? 'submit.acceptedRunning' : 'submit.accepted', accepted)) return true
@@ -269,6 +276,12 @@ export class Submitter {
       ctx.pauses.pause(err.noKey ? 'no_key' : err.kind, err.toMessage())
       return
     }
+    if (err.proxyPause) {
+      // The proxy setting is unusable as it stands: every create would fail the same way.
+      ctx.hub.transition(job.id, 'submit.notSent', { note: err.toMessage() })
+      ctx.pauses.pause('proxy', err.toMessage())
+      return
+    }
     if (err.kind === 'model_unavailable') ctx.catalog.markUnavailable(job.model, err.message)
     if (err.retryable) {
       const delay = ctx.timing.retryDelay(rec.createAttempts, CREATE_BACKOFF, err.retryAfterMs, 500)
@@ -294,7 +307,7 @@ export class Submitter {
         const found = await ctx.client.withRetry(
           async () => {
             try {
-              const res = await ctx.client.call(req, { cls: 'urgent', action: 'lookup', model: job.model, signal: ctx.lifetime.stopping })
+              const res = await ctx.client.call(req, { cls: 'urgent', action: 'lookup', model: job.model, keyId: job.keyId, signal: ctx.lifetime.stopping })
               return adapter.parseLookup!(res.body)
             } catch (err) {
               // Only the provider's own "no such task" proves the create never arrived; any other

@@ -1,6 +1,7 @@
 // Settings in the database's `settings` table: one JSON value per key, defaults for the rest.
 import type { Db } from '../db/database'
 import { DEFAULT_ENGINE_SETTINGS, DEFAULT_UI_SETTINGS, SETTINGS_LIMITS, type Settings } from '../../shared/settings'
+import { normalizeProxySettings } from '../../shared/proxy'
 
 export class SettingsStore {
   constructor(
@@ -66,5 +67,6 @@ export function clampSettings(s: Settings): Settings {
     out[k] = Number.isFinite(v) ? Math.min(lim.max, Math.max(lim.min, v)) : (DEFAULT_ENGINE_SETTINGS[k] as number)
   }
   if (out.dailyBudget !== null && !(typeof out.dailyBudget === 'number' && out.dailyBudget >= 0)) out.dailyBudget = null
+  out.proxy = normalizeProxySettings(out.proxy)
   return out
 }

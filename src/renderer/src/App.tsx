@@ -61,7 +61,7 @@ function Screen(): ReactElement {
     case 'compare':
       return <CompareScreen />
     case 'queue':
-      return <QueueScreen focusId={route.focusId} nonce={route.nonce} />
+      return <QueueScreen focusId={route.focusId} batchId={route.batchId} filter={route.filter} nonce={route.nonce} />
     case 'library':
       return <LibraryScreen />
     case 'player':

@@ -7,6 +7,7 @@ import { keyClient } from './clients/keyClient'
 import { libraryClient } from './clients/libraryClient'
 import { settingsClient } from './clients/settingsClient'
 import { spendClient } from './clients/spendClient'
+import { followNavigation } from './features/shell/navigation'
 import { resolveLanguage, useLang } from './i18n'
 import type { Settings } from './shared'
 import { navigate, useApp } from './store/app'
@@ -14,6 +15,7 @@ import { useJobs } from './store/jobs'
 import { useLibrary } from './store/library'
 import { forgetLibraryItems } from './store/mediaCache'
 import { useSpend } from './store/spend'
+import { loadUpdates, subscribeUpdates } from './store/updates'
 
 export function applySettings(settings: Settings): void {
   useApp.setState({ settings })
@@ -83,6 +85,7 @@ export async function boot(): Promise<void> {
   // The queue and the model list do not wait for the rest of start-up.
   void loadJobs()
   void loadCatalog()
+  void loadUpdates()
   const [info, key, settings, engine] = await Promise.allSettled([
     appClient.info(),
     keyClient.status(),
@@ -107,6 +110,7 @@ function subscribe(): void {
   jobsClient.onChanged((patch) => useJobs.getState().apply(patch))
   appClient.onEngineStatus((engine) => useApp.setState({ engine }))
   settingsClient.onChanged((settings) => applySettings(settings))
+  subscribeUpdates()
   catalogClient.onChanged(() => void loadCatalog())
   spendClient.onChanged(() => {
     if (useSpend.getState().summary) void useSpend.getState().load()
@@ -118,5 +122,5 @@ function subscribe(): void {
     // Not shown yet: no items to refresh, but its filters must know the models of the new videos.
     else void lib.loadFacets()
   })
-  jobsClient.onFocus(({ id }) => navigate({ name: 'queue', focusId: id, nonce: Date.now() }))
+  appClient.onNavigate(followNavigation)
 }

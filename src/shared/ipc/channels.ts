@@ -9,7 +9,12 @@ export const INVOKE_CHANNEL_NAMES = [
   'key.status',
   'key.set',
   'key.clear',
+  'keys.list',
+  'keys.add',
+  'keys.update',
+  'keys.remove',
   'engine.status',
+  'engine.pause',
   'catalog.list',
   'jobs.list',
   'jobs.validate',
@@ -54,7 +59,18 @@ export const INVOKE_CHANNEL_NAMES = [
   'settings.update',
   'settings.chooseFolder',
   'settings.moveLibrary',
-  'shell.openExternal'
+  'proxy.status',
+  'proxy.set',
+  'watch.list',
+  'watch.add',
+  'watch.inspect',
+  'watch.remove',
+  'watch.pause',
+  'shell.openExternal',
+  'updates.state',
+  'updates.check',
+  'updates.restart',
+  'updates.dismiss'
 ] as const
 
 export const EVENT_CHANNEL_NAMES = [
@@ -64,8 +80,16 @@ export const EVENT_CHANNEL_NAMES = [
   'catalog.changed',
   'spend.changed',
   'settings.changed',
-  'focus.job'
+  'watch.changed',
+  'app.navigate',
+  'updates.changed'
 ] as const
+
+/**
+ * One-way messages from the page (ipcRenderer.send, no reply): for what main must do at once,
+ * inside the page's event, e.g. start the OS drag of a file while the mouse is still down.
+ */
+export const SEND_CHANNEL_NAMES = ['drag.start'] as const
 
 /** The IPC channel name on the wire. */
 export const wireName = (c: string): string => `cvs:${c}`

@@ -4,12 +4,16 @@
 // renderer imports only types.
 import type { z } from 'zod'
 import type { CreateJobsReply, EngineStatus, JobDetails, JobSpec, JobView } from '../jobs'
-import type { KeyStatus, KeyTestResult } from '../keys'
+import type { KeyProfile, KeyStatus, KeyTestResult } from '../keys'
 import type { LibraryItem, LibraryPage, RescanReport } from '../library'
 import type { CatalogModel, FieldError, ImageInfo } from '../modelTypes'
+import type { AppNavigation } from '../navigation'
+import type { ProxyStatus } from '../proxy'
 import type { Settings } from '../settings'
 import type { SpendSummary } from '../spend'
-import { EVENT_CHANNEL_NAMES, INVOKE_CHANNEL_NAMES, wireName } from './channels'
+import type { RestartReply, UpdateState } from '../updates'
+import type { WatchAddReply, WatchFolderView, WatchInspection } from '../watch'
+import { EVENT_CHANNEL_NAMES, INVOKE_CHANNEL_NAMES, SEND_CHANNEL_NAMES, wireName } from './channels'
 import * as s from './schemas'
 
 /** Phantom value carrying a reply type. */
@@ -106,6 +110,19 @@ export interface LibraryExportReply {
   failed: { id: string; name: string; code: 'videoGone' | 'notLibraryVideo' | 'copyFailed'; detail: string }[]
 }
 
+export interface KeyAddReply {
+  result: KeyTestResult
+  /** The new key's profile (null when it was not stored). */
+  profile: KeyProfile | null
+}
+
+export interface KeyRemoveReply {
+  removed: boolean
+  inFlight: number
+  /** Asked when it was kept: the sentence to confirm (English), with its code for translation. */
+  question: { text: string; code: string; params: Record<string, string | number> } | null
+}
+
 export interface LibraryDeleteManyReply {
   deleted: number
   failed: { id: string; name: string; detail: string }[]
@@ -117,7 +134,16 @@ export const invokeChannels = {
   /** Tests the key against the API, then stores it. The key goes in; it never comes back. */
   'key.set': { req: s.keySetSchema, res: reply<KeyTestResult>() },
   'key.clear': { req: s.emptySchema, res: reply<KeyStatus>() },
+  /** Every named key, with where each is kept, today's spend and its unfinished jobs. */
+  'keys.list': { req: s.emptySchema, res: reply<KeyProfile[]>() },
+  /** Tests a new named key, then stores it under its label. */
+  'keys.add': { req: s.keyAddSchema, res: reply<KeyAddReply>() },
+  'keys.update': { req: s.keyUpdateSchema, res: reply<KeyProfile[]>() },
+  /** Without `force`, a key with unfinished jobs is kept and the reply asks. */
+  'keys.remove': { req: s.keyRemoveSchema, res: reply<KeyRemoveReply>() },
   'engine.status': { req: s.emptySchema, res: reply<EngineStatus>() },
+  /** The person's "Pause all" / "Resume": new creates wait (src/core/jobs/pauses.ts); the status after. */
+  'engine.pause': { req: s.enginePauseSchema, res: reply<EngineStatus>() },
   'catalog.list': { req: s.catalogListSchema, res: reply<CatalogReply>() },
   'jobs.list': { req: s.jobsListSchema, res: reply<JobsPage>() },
   'jobs.validate': { req: s.validateSchema, res: reply<ValidateReply>() },
@@ -165,7 +191,26 @@ export const invokeChannels = {
   /** Opens the OS folder picker; null when the user cancels. */
   'settings.chooseFolder': { req: s.emptySchema, res: reply<string | null>() },
   'settings.moveLibrary': { req: s.moveLibrarySchema, res: reply<MoveLibraryReply>() },
-  'shell.openExternal': { req: s.openExternalSchema, res: reply<boolean>() }
+  /** The proxy setting, whether credentials are stored (never them) and which proxy is in use now. */
+  'proxy.status': { req: s.emptySchema, res: reply<ProxyStatus>() },
+  /** Stores the proxy setting and, when given, its user name and password; they never come back. */
+  'proxy.set': { req: s.proxySetSchema, res: reply<ProxyStatus>() },
+  /** Watched folders (src/core/watch): each with its recipe, state and latest files. */
+  'watch.list': { req: s.emptySchema, res: reply<WatchFolderView[]>() },
+  /** Only a folder main's own dialog returned (settings.chooseFolder): the page cannot name one. */
+  'watch.add': { req: s.watchAddSchema, res: reply<WatchAddReply>() },
+  /** How many images a folder main's dialog returned already holds (asked before adding it). */
+  'watch.inspect': { req: s.watchInspectSchema, res: reply<WatchInspection>() },
+  'watch.remove': { req: s.idSchema, res: reply<WatchFolderView[]>() },
+  'watch.pause': { req: s.watchPauseSchema, res: reply<WatchFolderView[]>() },
+  'shell.openExternal': { req: s.openExternalSchema, res: reply<boolean>() },
+  /** The app's own updates (src/app/updates.ts). */
+  'updates.state': { req: s.emptySchema, res: reply<UpdateState>() },
+  /** An on-demand check: resolves once the feed answered (a download found goes on in the background). */
+  'updates.check': { req: s.emptySchema, res: reply<UpdateState>() },
+  'updates.restart': { req: s.updatesRestartSchema, res: reply<RestartReply>() },
+  /** Closes the small notice until something new happens. */
+  'updates.dismiss': { req: s.emptySchema, res: reply<UpdateState>() }
 } as const
 
 /** Patches pushed to the renderer; coalesced in main (a few per second at most). */
@@ -181,11 +226,24 @@ export const eventChannels = {
   'catalog.changed': reply<null>(),
   'spend.changed': reply<null>(),
   'settings.changed': reply<Settings>(),
-  /** A notification was clicked: show this job. */
-  'focus.job': reply<{ id: string }>()
+  /** The watched folders changed (a file's outcome, a folder's state). */
+  'watch.changed': reply<WatchFolderView[]>(),
+  /** A notification was clicked, or a command of the menu or tray chosen: show this screen. */
+  'app.navigate': reply<AppNavigation>(),
+  'updates.changed': reply<UpdateState>()
 } as const
 
+/** One-way messages from the page (no reply), each with the schema main checks it by. */
+export const sendChannels = {
+  /** Start the OS drag of a finished video out of the window (main resolves the file). */
+  'drag.start': s.dragStartSchema
+} as const
+
+/** What is dragged: a job's video or a library item's, never a path the page names. */
+export type DragRef = { jobId: string } | { itemId: string }
+
 export type InvokeChannel = keyof typeof invokeChannels
+export type SendChannel = keyof typeof sendChannels
 export type EventChannel = keyof typeof eventChannels
 export type RequestOf<C extends InvokeChannel> = z.input<(typeof invokeChannels)[C]['req']>
 export type ReplyOf<C extends InvokeChannel> = (typeof invokeChannels)[C]['res']
@@ -193,14 +251,17 @@ export type EventOf<E extends EventChannel> = (typeof eventChannels)[E]
 
 export const INVOKE_CHANNELS: readonly InvokeChannel[] = INVOKE_CHANNEL_NAMES
 export const EVENT_CHANNELS: readonly EventChannel[] = EVENT_CHANNEL_NAMES
+export const SEND_CHANNELS: readonly SendChannel[] = SEND_CHANNEL_NAMES
 export { wireName }
 
 // The name lists in channels.ts must be exactly the channels declared here.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
 const invokeNamesMatch: Same<(typeof INVOKE_CHANNEL_NAMES)[number], InvokeChannel> = true
 const eventNamesMatch: Same<(typeof EVENT_CHANNEL_NAMES)[number], EventChannel> = true
+const sendNamesMatch: Same<(typeof SEND_CHANNEL_NAMES)[number], SendChannel> = true
 void invokeNamesMatch
 void eventNamesMatch
+void sendNamesMatch
 
 /** What an invoke resolves to on the wire: errors travel as data so their message survives. */
 export type WireResult<T> = { ok: true; value: T } | { ok: false; error: WireError }
@@ -229,6 +290,8 @@ export interface StudioApi {
   pathForFile(file: DroppedFile): string
   /** Base URL that serves library videos and posters (`media://library/…` in the app). */
   mediaBase: string
+  /** Starts dragging a finished video out of the window, from a `dragstart` the page prevented (main finds the file and its poster). */
+  startDrag(ref: DragRef): void
 }
 
 export type { JobSpec }

@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import { JOB_STATES } from '../jobStates'
 import { REMEMBERED_MODELS_MAX } from '../settings'
+import { MANUAL_PROXY_TYPES, type ManualProxyType, PROXY_MODES, type ProxyMode } from '../proxy'
 
 const text = (max: number): z.ZodString => z.string().max(max)
 const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/)
@@ -46,7 +47,9 @@ export const createJobsSchema = z
   .object({
     specs: z.array(jobSpecSchema).min(1).max(10_000),
     confirmOverBudget: z.boolean().optional(),
-    lineage: z.enum(['compare']).optional()
+    lineage: z.enum(['compare']).optional(),
+    /** The named key to send them with (a profile id); the default key when absent. */
+    keyId: id.optional()
   })
   .strict()
 
@@ -62,7 +65,14 @@ export const decideManySchema = z
 export const contactSchema = z.object({ id, choice: z.enum(['check', 'dismiss']) }).strict()
 
 /** `store`: the person's answer when the only place left only obfuscates the key. */
-export const keySetSchema = z.object({ key: text(1000).min(1), store: z.enum(['anyway', 'session']).optional() }).strict()
+export const keySetSchema = z.object({ key: text(1000).min(1), store: z.enum(['anyway', 'session']).optional(), keyId: id.optional() }).strict()
+
+/** A new named key: its label and the key (tested, then stored; it never comes back). */
+export const keyAddSchema = z.object({ label: text(200), key: text(1000).min(1), store: z.enum(['anyway', 'session']).optional() }).strict()
+export const keyUpdateSchema = z
+  .object({ id, label: text(200).optional(), dailyCap: z.number().finite().min(0).max(1_000_000).nullable().optional(), makeDefault: z.literal(true).optional() })
+  .strict()
+export const keyRemoveSchema = z.object({ id, force: z.boolean().optional() }).strict()
 
 export const catalogListSchema = z.object({ refresh: z.boolean().optional() }).strict()
 
@@ -137,6 +147,8 @@ export const settingsUpdateSchema = z
     theme: z.enum(['system', 'light', 'dark']).optional(),
     language: z.enum(['system', 'en', 'zh-CN']).optional(),
     notifications: z.boolean().optional(),
+    keepRunningInTray: z.boolean().optional(),
+    autoUpdate: z.boolean().optional(),
     favoriteModels: z.array(text(200)).max(500).optional(),
     lastModel: text(200).nullable().optional(),
     lastFields: z
@@ -149,5 +161,35 @@ export const settingsUpdateSchema = z
   .strict()
 
 export const moveLibrarySchema = z.object({ to: absolutePathSchema }).strict()
+
+/** The proxy setting; main checks the manual proxy again (shared/proxy.ts) and says which field is wrong. */
+export const proxySetSchema = z
+  .object({
+    settings: z
+      .object({
+        mode: z.enum(PROXY_MODES as [ProxyMode, ...ProxyMode[]]),
+        type: z.enum(MANUAL_PROXY_TYPES as [ManualProxyType, ...ManualProxyType[]]),
+        host: text(255),
+        port: z.number().int().min(0).max(65_535).nullable()
+      })
+      .strict(),
+    credentials: z
+      .union([z.object({ username: text(255), password: text(1024) }).strict(), z.object({ clear: z.literal(true) }).strict()])
+      .optional(),
+    store: z.literal('anyway').optional()
+  })
+  .strict()
 export const openExternalSchema = z.object({ url: z.string().url().max(2000) }).strict()
+/** A watched folder's recipe: a job spec without images (each file of the folder is the image). */
+export const watchRecipeSchema = jobSpecSchema.omit({ images: true, remixOf: true }).strict()
+/** `existing`: whether the images already in the folder are sent too (default: skipped). */
+export const watchAddSchema = z.object({ path: absolutePathSchema, recipe: watchRecipeSchema, existing: z.enum(['include', 'skip']).optional() }).strict()
+export const watchInspectSchema = z.object({ path: absolutePathSchema }).strict()
+export const watchPauseSchema = z.object({ id, paused: z.boolean() }).strict()
 export const showItemSchema = z.object({ id }).strict()
+/** The person's "Pause all" (true) and "Resume" (false): new creates wait; work already sent goes on. */
+export const enginePauseSchema = z.object({ paused: z.boolean() }).strict()
+/** A finished video dragged out of the page: named by its job or library item, never by a path. */
+export const dragStartSchema = z.union([z.object({ jobId: id }).strict(), z.object({ itemId: id }).strict()])
+/** "Restart to update" and how it treats video downloads being written (shared/updates.ts RestartMode). */
+export const updatesRestartSchema = z.object({ mode: z.enum(['ask', 'now', 'whenDownloadsFinish', 'cancel']) }).strict()

@@ -80,6 +80,10 @@
     pathForFile(file) {
       return `${cfg.dropRoot}${cfg.sep}${file.webkitRelativePath || file.name}`
     },
-    mediaBase: cfg.mediaBase
+    mediaBase: cfg.mediaBase,
+    // Electron's preload sends drag.start for main to start the OS drag; the host records what it would drag.
+    startDrag(ref) {
+      void ready.then(() => ws.send(JSON.stringify({ send: 'drag.start', payload: ref })))
+    }
   }
 })()

@@ -13,11 +13,15 @@ import { EVENT_CHANNELS } from '../../../src/shared/ipc/contract'
 import { resolveInside } from '../../../src/core/library/naming'
 import type { Logger } from '../../../src/core/ports'
 import { SecretStore, keytarBackend, type SecretBackend } from '../../../src/core/secrets/secretStore'
-import { dispatch } from '../../../src/app/dispatch'
+import { keyAccount, keyFileName } from '../../../src/core/secrets/keyVault'
+import { checkSend, dispatch } from '../../../src/app/dispatch'
+import type { DragFile } from '../../../src/app/dragOut'
 import { createHandlers } from '../../../src/app/handlers'
 import { serveMedia } from '../../../src/app/mediaServer'
-import { Studio } from '../../../src/app/studio'
+import { Studio, type StudioOptions } from '../../../src/app/studio'
+import { PROXY_CREDENTIALS_FILE, ProxyCredentialStore } from '../../../src/core/secrets/proxyCredentials'
 import type { PosterFrames } from '../../../src/core/library/posterFrames'
+import type { Updater } from '../../../src/app/updates'
 import { decodeWire, stringifyWire } from './wire'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -43,17 +47,27 @@ export interface HostOptions {
   logger?: Logger
   /** How landed videos get posters (default: the installed ffmpeg; null: none, the renderer makes them). */
   posterFrames?: PosterFrames | null
+  /** Watched folders' waits: how long a new file must stay unchanged, the retries (tests shorten them). */
+  watchTiming?: StudioOptions['watchTiming']
+  /** The app's own updater (a scripted one in tests); absent: this run does not update itself. */
+  updater?: Updater
+  updateTiming?: { firstCheckDelayMs?: number; recheckIntervalMs?: number }
+  /** What the proxy environment variables say for a URL (default: nothing, whatever this machine has). */
+  proxyEnvironment?: (url: string) => string
 }
 
 export interface HostRecord {
   opened: string[]
   shown: string[]
   external: string[]
-  notifications: { title: string; body: string }[]
+  /** Each OS notification shown, with what a click on it does. */
+  notifications: { title: string; body: string; click: () => void }[]
   /** Every path handed to the OS trash, in order. */
   trashed: string[]
   /** The default names the save dialog was opened with. */
   saveDialogs: string[]
+  /** What each drag-out would have handed the OS (webContents.startDrag): the file and its icon, or null when refused. */
+  drags: (DragFile | null)[]
 }
 
 export interface Host {
@@ -77,7 +91,7 @@ export async function startHost(o: HostOptions): Promise<Host> {
   const rendererDir = o.rendererDir ?? join(ROOT, 'out/renderer')
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`No built renderer at ${rendererDir}: run \`npx electron-vite build\` first.`)
   await mkdir(o.dataDir, { recursive: true })
-  const record: HostRecord = { opened: [], shown: [], external: [], notifications: [], trashed: [], saveDialogs: [] }
+  const record: HostRecord = { opened: [], shown: [], external: [], notifications: [], trashed: [], saveDialogs: [], drags: [] }
   const backends: SecretBackend[] = []
   if (o.keychainService) backends.push(keytarBackend(o.keychainService))
   backends.push(standInFileBackend(join(o.dataDir, 'cometapi-key.test'), o.safeStorageBackend))
@@ -87,11 +101,21 @@ export async function startHost(o: HostOptions): Promise<Host> {
     dataDir: o.dataDir,
     defaultLibraryDir: join(o.dataDir, 'library'),
     secrets,
+    // Named keys like the app keeps them: their own keychain entry when the test has a keychain, else their own file.
+    keyBackendsFor: (id) => [
+      ...(o.keychainService ? [keytarBackend(o.keychainService, keyAccount(id))] : []),
+      standInFileBackend(join(o.dataDir, `${keyFileName(id)}.test`), o.safeStorageBackend)
+    ],
     version: '0.1.0-test',
     platform: process.platform,
     systemLocale: o.systemLocale ?? 'en-US',
     logger: o.logger,
     posterFrames: o.posterFrames,
+    watchTiming: o.watchTiming,
+    updater: o.updater,
+    updateTiming: o.updateTiming,
+    // The proxy as the app has it, without this machine's environment: credentials in their own stand-in file.
+    proxy: { environment: o.proxyEnvironment ?? (() => ''), credentials: new ProxyCredentialStore({ backends: [standInFileBackend(join(o.dataDir, `${PROXY_CREDENTIALS_FILE}.test`), o.safeStorageBackend)] }) },
     pushIntervalMs: 150,
     engine: {
       settingsOverrides: { baseUrl: o.apiUrl },
@@ -118,7 +142,7 @@ export async function startHost(o: HostOptions): Promise<Host> {
         return o.saveFileResult ?? null
       },
       openExternal: async (url) => void record.external.push(url),
-      notify: (title, body) => void record.notifications.push({ title, body })
+      notify: (title, body, click) => void record.notifications.push({ title, body, click })
     }
   })
   const handlers = createHandlers(studio)
@@ -191,7 +215,7 @@ export async function startHost(o: HostOptions): Promise<Host> {
     ws.on('close', () => sockets.delete(ws))
     ws.on('message', (data) => {
       void (async () => {
-        let msg: { id?: unknown; channel?: unknown; payload?: unknown }
+        let msg: { id?: unknown; channel?: unknown; payload?: unknown; send?: unknown }
         try {
           msg = decodeWire(JSON.parse(String(data))) as typeof msg
         } catch {
@@ -199,6 +223,12 @@ export async function startHost(o: HostOptions): Promise<Host> {
         }
         // Anything but a request object (null, a number, an array) is dropped, like garbage.
         if (!msg || typeof msg !== 'object' || Array.isArray(msg)) return
+        // A one-way message (Electron's ipcRenderer.send): checked like main checks it, no reply.
+        if (msg.send === 'drag.start') {
+          const ref = checkSend('drag.start', msg.payload)
+          record.drags.push(ref ? await studio.dragFile(ref) : null)
+          return
+        }
         const result = await dispatch(handlers, msg.channel, msg.payload, logger)
         if (ws.readyState === ws.OPEN) ws.send(stringifyWire({ id: msg.id, result }))
       })()

@@ -8,7 +8,9 @@ const quiet = { quiet: true }
 export const jobsClient = {
   list: (page: RequestOf<'jobs.list'>) => invoke('jobs.list', page, quiet),
   validate: (spec: JobSpec) => invoke('jobs.validate', { spec }, quiet),
-  create: (specs: JobSpec[], lineage?: RequestOf<'jobs.create'>['lineage']) => invoke('jobs.create', lineage ? { specs, lineage } : { specs }, quiet),
+  /** `keyId`: the named key to send with (the default key when absent). */
+  create: (specs: JobSpec[], lineage?: RequestOf<'jobs.create'>['lineage'], keyId?: string | null) =>
+    invoke('jobs.create', { specs, ...(lineage ? { lineage } : {}), ...(keyId ? { keyId } : {}) }, quiet),
   cancel: (id: string) => attempt('jobs.cancel', { id }),
   retry: (id: string) => attempt('jobs.retry', { id }),
   remix: (id: string, prompt: string) => attempt('jobs.remix', { id, prompt }),
@@ -26,7 +28,5 @@ export const jobsClient = {
   /** New paid jobs for those of `ids` the provider failed (asked first by the caller). */
   retryFailed: (ids: string[]) => attempt('jobs.retryFailed', { ids }),
   cancelMany: (ids: string[]) => attempt('jobs.cancelMany', { ids }),
-  onChanged: (listener: (patch: EventOf<'jobs.changed'>) => void) => onEvent('jobs.changed', listener),
-  /** A notification was clicked: main asks to show this job. */
-  onFocus: (listener: (job: EventOf<'focus.job'>) => void) => onEvent('focus.job', listener)
+  onChanged: (listener: (patch: EventOf<'jobs.changed'>) => void) => onEvent('jobs.changed', listener)
 }

@@ -1,14 +1,15 @@
 // App-wide state: what main told us about the app, the key, the engine, settings and the catalog,
 // plus the current screen.
 import { create } from 'zustand'
-import type { AppInfo, CatalogModel, EngineStatus, KeyStatus, Settings } from '../shared'
+import type { AppInfo, CatalogModel, EngineStatus, KeyStatus, QueueNavFilter, Settings } from '../shared'
 
 export type ScreenName = 'compose' | 'batch' | 'compare' | 'queue' | 'library' | 'spend' | 'settings'
 
 export type Route =
   | { name: Exclude<ScreenName, 'queue' | 'settings'> }
-  | { name: 'queue'; focusId?: string; nonce?: number }
-  | { name: 'settings'; section?: 'key' | 'library' | 'engine' | 'appearance' }
+  /** `focusId`: show one job's details; `batchId`: only that batch's jobs; `filter`: which chip starts on. */
+  | { name: 'queue'; focusId?: string; batchId?: string; filter?: QueueNavFilter; nonce?: number }
+  | { name: 'settings'; section?: 'key' | 'library' | 'engine' | 'appearance' | 'updates' | 'proxy' }
   | { name: 'player'; itemId: string; back: ScreenName }
   | { name: 'firstRun' }
 

@@ -3,7 +3,7 @@
 // rows the virtual list never rendered included — and what a bulk action may do to the selected.
 import { CANCELABLE_STATES, MADE_NOT_STORED_STATES, REMOVABLE_STATES, TERMINAL_STATES, WAITING_FOR_PERSON_STATES, failedByProvider, isIn, type JobView } from '../shared'
 import { baseName } from '../lib/format'
-import { compareJobs, retriesOf, type JobsData } from './jobsModel'
+import { compareJobs, retriesOf, statesOf, type JobsData, type QueueFilter } from './jobsModel'
 
 /** The base names of a job's source images, in order (the folder is nobody's business on screen). */
 export function sourceNames(job: JobView): string[] {
@@ -198,4 +198,20 @@ export function bulkPlan(data: Pick<JobsData, 'byId'>, ids: Iterable<string>): B
     }
   }
   return plan
+}
+
+// ---- one batch ---------------------------------------------------------------------------------
+
+/** The ids of `ids` (in their order) that belong to `batchId`: the queue shown for one batch. */
+export function onlyBatch(data: Pick<JobsData, 'byId'>, ids: readonly string[], batchId: string): string[] {
+  return ids.filter((id) => data.byId.get(id)?.batchId === batchId)
+}
+
+/** How many of one batch's jobs a filter chip shows (Failed leaves out the failed jobs a retry replaced, as for the whole queue). */
+export function batchFilterCount(data: JobsData, batchId: string, filter: QueueFilter): number {
+  const jobs = batchesOf(data).get(batchId) ?? []
+  const states = statesOf(filter)
+  if (!states) return jobs.length
+  const retries = filter === 'failed' ? retriesOf(data) : null
+  return jobs.filter((j) => isIn(states, j.state) && !retries?.has(j.id)).length
 }

@@ -20,6 +20,7 @@ import { createJobs } from '../common/submit'
 import { addFilesToBatch, changeBatchModel, defaultBatchModel } from './batchActions'
 import { BATCH_CARD_HEIGHT, BatchCard, fixBatchCard } from './BatchCard'
 import './batch.css'
+import { KeyPicker } from '../common/KeyPicker'
 
 const CARD_MIN = 200
 const GAP = 12
@@ -288,6 +289,7 @@ function BatchSettingsPanel({ onCreated }: { onCreated: (held: HeldInfo | null) 
             </Button>
           </div>
         ) : null}
+        <KeyPicker />
         <Button variant="primary" className="btn-block" icon="send" disabled={!plan || plan.specs.length === 0 || issues.length > 0} onClick={() => setConfirming(true)} data-testid="batch-create">
           {t('batch.create', { count: plan?.specs.length ?? 0 })}
         </Button>

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState, type DragEvent, type ReactElement } from 'react'
 import { Icon } from '../../components/Icon'
 import { useT } from '../../i18n'
+import { isOutgoingDrag } from '../../lib/dragOut'
 import { inspectPaths, pathsOf } from '../../lib/files'
 import { useApp } from '../../store/app'
 import { useCompose } from '../../store/compose'
@@ -10,8 +11,9 @@ import { toastError } from '../../store/toasts'
 import { addFilesToBatch } from './batchActions'
 import './dropOverlay.css'
 
+/** Files dragged in from outside (not one of our own videos on its way out). */
 function hasFiles(e: globalThis.DragEvent): boolean {
-  return Array.from(e.dataTransfer?.types ?? []).includes('Files')
+  return !isOutgoingDrag() && Array.from(e.dataTransfer?.types ?? []).includes('Files')
 }
 
 export function DropOverlay(): ReactElement | null {

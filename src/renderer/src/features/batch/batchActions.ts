@@ -1,19 +1,11 @@
 // Dropped files → batch cards, and batch cards → jobs.
 import { t } from '../../i18n'
+import { defaultBatchModel } from '../common/defaultModels'
+export { defaultBatchModel }
 import { inspectPaths, pathsOf } from '../../lib/files'
-import { isUsable } from '../../lib/models'
-import { modelById, navigate, useApp } from '../../store/app'
+import { modelById, navigate } from '../../store/app'
 import { useBatch } from '../../store/batch'
 import { toastInfo } from '../../store/toasts'
-
-/** The model a new batch starts with: the last model used when it takes images, else the first that does. */
-export function defaultBatchModel(): string | null {
-  const { catalog, settings } = useApp.getState()
-  const i2v = catalog.models.filter((m) => isUsable(m) && m.modes.includes('image-to-video') && m.rules.images.max > 0)
-  const last = i2v.find((m) => m.id === settings?.lastModel)
-  const fav = i2v.find((m) => settings?.favoriteModels.includes(m.id))
-  return (last ?? fav ?? i2v[0])?.id ?? null
-}
 
 export async function addFilesToBatch(files: File[]): Promise<void> {
   const paths = pathsOf(files)

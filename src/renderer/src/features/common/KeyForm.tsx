@@ -28,7 +28,21 @@ export function openKeyConsole(): void {
   void appClient.openExternal(KEY_CONSOLE_URL).catch(() => undefined)
 }
 
-export function KeyForm({ onSaved, autoFocus }: { onSaved: (status: KeyStatus, verified: boolean) => void; autoFocus?: boolean }): ReactElement {
+/**
+ * `send`: tests and stores the key elsewhere than the default key (a new named key); without it the
+ * form sets the default key and updates the app's key status.
+ */
+export function KeyForm({
+  onSaved,
+  autoFocus,
+  send,
+  disabled
+}: {
+  onSaved: (status: KeyStatus, verified: boolean) => void
+  autoFocus?: boolean
+  send?: (key: string, store?: 'anyway' | 'session') => Promise<KeyTestResult | null>
+  disabled?: boolean
+}): ReactElement {
   const t = useT()
   const status = useApp((s) => s.key)
   const [key, setKey] = useState('')
@@ -44,14 +58,15 @@ export function KeyForm({ onSaved, autoFocus }: { onSaved: (status: KeyStatus, v
   const errorId = useId()
 
   const save = async (store?: 'anyway' | 'session'): Promise<void> => {
-    if (key === '' || busy) return
+    if (key === '' || busy || disabled) return
     setBusy(true)
     setError(null)
     setRefusal(null)
     setConsent(null)
     try {
-      const result = await keyClient.set(key, store)
-      useApp.setState({ key: result.status })
+      const result = send ? await send(key, store) : await keyClient.set(key, store)
+      if (!result) return
+      if (!send) useApp.setState({ key: result.status })
       if (result.ok) {
         setKey('')
         onSaved(result.status, result.verified)
@@ -104,7 +119,7 @@ export function KeyForm({ onSaved, autoFocus }: { onSaved: (status: KeyStatus, v
             {show ? t('key.hide') : t('key.show')}
           </button>
         </div>
-        <Button type="submit" variant="primary" busy={busy} disabled={key === ''} data-testid="key-save">
+        <Button type="submit" variant="primary" busy={busy} disabled={key === '' || disabled} data-testid="key-save">
           {busy ? t('key.testing') : t('key.save')}
         </Button>
       </div>

@@ -6,13 +6,14 @@ import { settingsClient } from '../../clients/settingsClient'
 import { t } from '../../i18n'
 import { REMEMBERED_MODELS_MAX, type CreateJobsReply, type JobSpec } from '../../shared'
 import { navigate, useApp } from '../../store/app'
+import { useKeys } from '../../store/keys'
 import { rememberFields, rememberedOf } from '../../store/composeModel'
 import { toastError, toastSuccess } from '../../store/toasts'
 
 /** `rememberFields`: Compose's own fields open Compose next time (a batch's or a comparison's do not). */
 export async function createJobs(specs: JobSpec[], lineage?: 'compare', opts: { rememberFields?: boolean } = {}): Promise<CreateJobsReply | null> {
   try {
-    const reply = await jobsClient.create(specs, lineage)
+    const reply = await jobsClient.create(specs, lineage, useKeys.getState().sendWithId())
     if (reply.ok && !reply.held) {
       toastSuccess(t('submit.queued', { count: reply.jobs.length }), { label: t('submit.viewQueue'), run: () => navigate({ name: 'queue' }) })
     }

@@ -23,6 +23,7 @@ import { PriceTag } from '../common/ModelPicker'
 import { createJobs } from '../common/submit'
 import './compare.css'
 import { ModelName } from '../common/ModelName'
+import { KeyPicker } from '../common/KeyPicker'
 
 function specFor(model: CatalogModel, prompt: string, image: ImageCard | null): JobSpec {
   const spec: JobSpec = { model: model.id, prompt }
@@ -150,6 +151,7 @@ export function CompareScreen(): ReactElement {
                 {formatMoney(total, lang, currencyCode(selected[0]?.pricing.currency))}
               </span>
             </div>
+            <KeyPicker />
             <Button variant="primary" className="btn-block" icon="compare" busy={busy} onClick={() => void submit()} data-testid="compare-submit">
               {t('compare.run', { count: selected.length })}
             </Button>

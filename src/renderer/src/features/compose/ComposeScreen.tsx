@@ -24,6 +24,7 @@ import { ModelPicker, toggleFavorite, unavailableText } from '../common/ModelPic
 import { createJobs } from '../common/submit'
 import { ImageSlots } from './ImageSlots'
 import './compose.css'
+import { KeyPicker } from '../common/KeyPicker'
 
 export function ComposeScreen(): ReactElement {
   const t = useT()
@@ -311,6 +312,7 @@ function ComposeForm({ model }: { model: CatalogModel | undefined }): ReactEleme
             {held ? (
               <HeldNotice held={held} onDone={() => setHeld(null)} />
             ) : null}
+            <KeyPicker />
             <Button variant="primary" className="btn-block" icon="send" busy={busy} disabled={!model || reason !== null} onClick={() => void submit()} data-testid="submit">
               {t('compose.generate')}
             </Button>

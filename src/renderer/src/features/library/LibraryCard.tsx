@@ -3,6 +3,7 @@ import { mediaUrl } from '../../api'
 import { IconButton } from '../../components/Button'
 import { Icon } from '../../components/Icon'
 import { useLang, useT } from '../../i18n'
+import { dragVideoOut } from '../../lib/dragOut'
 import { formatAgo, formatBytes, formatClock } from '../../lib/format'
 import { posterQueue } from '../../lib/posterMaker'
 import type { LibraryItem } from '../../shared'
@@ -77,7 +78,16 @@ export const LibraryCard = memo(function LibraryCard({ item, now, ...select }: {
           />
         </label>
       ) : null}
-      <button type="button" className="lib-poster" onClick={open} aria-label={t('library.play', { prompt: item.prompt || item.fileName })}>
+      <button
+        type="button"
+        className="lib-poster"
+        onClick={open}
+        aria-label={t('library.play', { prompt: item.prompt || item.fileName })}
+        title={t('drag.hint')}
+        draggable
+        onDragStart={(e) => dragVideoOut(e, { itemId: item.id })}
+        data-testid="library-poster"
+      >
         {item.poster && seen ? (
           <img src={`${mediaUrl('poster', item.id)}?v=${encodeURIComponent(item.poster)}`} alt="" draggable={false} />
         ) : (

@@ -5,6 +5,7 @@ import { Button, IconButton } from '../../components/Button'
 import { EmptyState, ErrorPanel, Kbd, Loading } from '../../components/Feedback'
 import { Icon } from '../../components/Icon'
 import { useLang, useT } from '../../i18n'
+import { dragVideoOut } from '../../lib/dragOut'
 import { formatBytes, formatClock, formatDateTime, formatMoney, formatSize } from '../../lib/format'
 import { isTyping } from '../../lib/isTyping'
 import type { LibraryItem } from '../../shared'
@@ -189,6 +190,10 @@ function Player({ item, onChange, onDeleted, onStep }: { item: LibraryItem; onCh
             }}
           />
           <IconButton icon="fullscreen" size="sm" label={t('player.fullscreen')} onClick={() => void frameRef.current?.requestFullscreen().catch(() => undefined)} />
+          <span className="chip player-drag" draggable onDragStart={(e) => dragVideoOut(e, { itemId: item.id })} title={t('drag.hint')} data-testid="player-drag">
+            <Icon name="grip" size={13} />
+            {t('drag.handle')}
+          </span>
           <span className="filter-spacer" />
           <span className="hint player-keys">
             <Kbd>Space</Kbd> <Kbd>J</Kbd> <Kbd>K</Kbd> <Kbd>L</Kbd> <Kbd>←</Kbd> <Kbd>→</Kbd> <Kbd>F</Kbd> <Kbd>M</Kbd>

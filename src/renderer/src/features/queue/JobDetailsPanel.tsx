@@ -15,6 +15,7 @@ import { bulkPlan, sourceNames } from '../../store/queueModel'
 import { cancelJobs, removeJobs, retryFailedJobs } from '../common/jobActions'
 import { RowActions, jobErrorText, jobNoteText } from './QueueRow'
 import { ModelName } from '../common/ModelName'
+import { keyName, useKeys, watchKeys } from '../../store/keys'
 
 /** Date and time to the second: a job's states are often seconds apart. */
 function formatMoment(ms: number, lang: Lang): string {
@@ -34,6 +35,9 @@ export function JobDetailsPanel({ id, onShow, onClose }: { id: string; onShow: (
   const t = useT()
   const lang = useLang((s) => s.lang)
   const job = useJobs((s) => s.byId.get(id))
+  // With several named keys, which one this job is sent, checked and downloaded with.
+  const keys = useKeys((st) => st.keys)
+  useEffect(() => watchKeys(), [])
   const replacement = useJobs((s) => {
     const r = replacedBy(s, id)
     return r ? s.byId.get(r) ?? null : null
@@ -58,6 +62,7 @@ export function JobDetailsPanel({ id, onShow, onClose }: { id: string; onShow: (
   const d = details?.id === id ? details.data : null
   const spec = job.spec
   const sources = sourceNames(job)
+  const keyOfJob = keys?.find((k) => k.id === job.keyId)
   return (
     <aside className="queue-panel" data-testid="job-details" data-job-id={job.id} aria-label={t('queue.details')}>
       <header className="queue-panel-head">
@@ -121,6 +126,11 @@ export function JobDetailsPanel({ id, onShow, onClose }: { id: string; onShow: (
             <Field label={t('queue.d.jobId')}>
               <span className="mono selectable">{job.id}</span>
             </Field>
+            {keys && keys.length > 1 ? (
+              <Field label={t('queue.d.key')} testId="job-details-key">
+                {keyOfJob ? keyName(keyOfJob) : <span className="muted">{t('spend.removedKey')}</span>}
+              </Field>
+            ) : null}
             <Field label={t('queue.d.billing')} testId="job-details-billing">
               {d
                 ? d.billed

@@ -3,6 +3,7 @@ import { memo, type ReactElement } from 'react'
 import { Button, IconButton } from '../../components/Button'
 import { ProgressBar, StateBadge } from '../../components/Feedback'
 import { engineText, useLang, useT, type Lang, type TFunction } from '../../i18n'
+import { dragVideoOut } from '../../lib/dragOut'
 import { formatBytes, formatClock, formatMoney } from '../../lib/format'
 import { useNow } from '../../lib/useNow'
 import { CANCELABLE_STATES, GENERATING_STATES, RETRYABLE_STATES, TERMINAL_STATES, WAITING_FOR_PERSON_STATES, isIn, type JobView } from '../../shared'
@@ -47,6 +48,8 @@ export const QueueRow = memo(function QueueRow({ id, focused, selected, onSelect
     if (e.shiftKey) window.getSelection()?.removeAllRanges()
     onSelect(job.id, { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey })
   }
+  // A finished video can be dragged out into a file manager or an editor (main finds the file).
+  const canDrag = job.state === 'completed' && job.file !== null
   return (
     <div
       className={`queue-row ${focused ? 'is-focused' : ''} ${selected ? 'is-selected' : ''} ${inBatch ? 'in-batch' : ''} ${replaced ? 'is-replaced' : ''}`}
@@ -60,6 +63,8 @@ export const QueueRow = memo(function QueueRow({ id, focused, selected, onSelect
       aria-selected={selected}
       aria-label={`${modelName}: ${job.spec.prompt}`}
       onClick={onClick}
+      draggable={canDrag || undefined}
+      onDragStart={canDrag ? (e) => dragVideoOut(e, { jobId: job.id }) : undefined}
     >
       <JobThumb job={job} />
       <div className="queue-main">

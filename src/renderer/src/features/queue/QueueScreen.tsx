@@ -2,17 +2,18 @@ import { useVirtualizer } from '@tanstack/react-virtual'
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactElement } from 'react'
 import { useShallow } from 'zustand/react/shallow'
 import { loadJobs } from '../../boot'
-import { Button } from '../../components/Button'
+import { appClient } from '../../clients/appClient'
+import { Button, IconButton } from '../../components/Button'
 import { EmptyState, ErrorPanel, Loading } from '../../components/Feedback'
 import { Icon } from '../../components/Icon'
 import { ScreenHeader } from '../../components/ScreenHeader'
 import { useLang, useT, type MessageKey } from '../../i18n'
 import { formatNumber } from '../../lib/format'
-import { TERMINAL_STATES } from '../../shared'
-import { navigate } from '../../store/app'
+import { TERMINAL_STATES, type QueueNavFilter } from '../../shared'
+import { navigate, useApp } from '../../store/app'
 import { useJobs } from '../../store/jobs'
 import { QUEUE_FILTERS, countIn, filterCount, filterJobIds, finishedIds, queueFilterCount, type QueueFilter } from '../../store/jobsModel'
-import { clickSelection, emptySelection, pruneSelection, queueItems, selectAll, shownIds, type Selection } from '../../store/queueModel'
+import { batchFilterCount, clickSelection, emptySelection, onlyBatch, pruneSelection, queueItems, selectAll, shownIds, type Selection } from '../../store/queueModel'
 import { selectionKey } from '../../store/selectionModel'
 import { isTyping } from '../../lib/isTyping'
 import { clearFinished } from '../common/jobActions'
@@ -22,16 +23,25 @@ import { QueueRow, ROW_HEIGHT, type RowClick } from './QueueRow'
 import { UndecidedBatches } from './UndecidedBatches'
 import './queue.css'
 
-export function QueueScreen({ focusId, nonce }: { focusId?: string; nonce?: number }): ReactElement {
+export function QueueScreen({ focusId, batchId, filter: startFilter, nonce }: { focusId?: string; batchId?: string; filter?: QueueNavFilter; nonce?: number }): ReactElement {
   const t = useT()
   const lang = useLang((s) => s.lang)
   const loaded = useJobs((s) => s.loaded)
   const error = useJobs((s) => s.error)
   const counts = useJobs((s) => s.counts)
-  const [filter, setFilter] = useState<QueueFilter>('all')
+  const [filter, setFilter] = useState<QueueFilter>(startFilter ?? 'all')
   const [text, setText] = useState('')
-  const ids = useJobs(useShallow((s) => filterJobIds(s, filter, text)))
-  const chipCounts = useJobs(useShallow((s) => QUEUE_FILTERS.map((f) => queueFilterCount(s, f))))
+  // One batch only (a notification about it was clicked); a chip clears it.
+  const [batch, setBatch] = useState<string | null>(batchId ?? null)
+  useEffect(() => {
+    if (!batchId && !startFilter) return
+    setBatch(batchId ?? null)
+    setFilter(startFilter ?? 'all')
+    setText('')
+  }, [batchId, startFilter, nonce])
+  const ids = useJobs(useShallow((s) => (batch ? onlyBatch(s, filterJobIds(s, filter, text), batch) : filterJobIds(s, filter, text))))
+  const chipCounts = useJobs(useShallow((s) => QUEUE_FILTERS.map((f) => (batch ? batchFilterCount(s, batch, f) : queueFilterCount(s, f)))))
+  const heldByPerson = useApp((s) => s.engine?.heldByPerson ?? null)
   const total = useJobs((s) => s.order.length)
   const scrollRef = useRef<HTMLDivElement>(null)
   const [flash, setFlash] = useState<string | null>(null)
@@ -74,9 +84,10 @@ export function QueueScreen({ focusId, nonce }: { focusId?: string; nonce?: numb
 
   /** Shows one job: selects it (its details open) and scrolls to its row. */
   const showJob = useCallback((id: string) => {
-    // Every state and no search, so the row is there to show.
+    // Every state, every batch and no search, so the row is there to show.
     setFilter('all')
     setText('')
+    setBatch(null)
     setSelection({ ids: new Set([id]), anchor: id })
     setFlash(id)
   }, [])
@@ -87,6 +98,7 @@ export function QueueScreen({ focusId, nonce }: { focusId?: string; nonce?: numb
     if (!useJobs.getState().byId.has(focusId)) return
     setFilter('all')
     setText('')
+    setBatch(null)
     setFlash(focusId)
     setSelection({ ids: new Set([focusId]), anchor: focusId })
     const timer = window.setTimeout(() => setFlash(null), 2400)
@@ -117,11 +129,26 @@ export function QueueScreen({ focusId, nonce }: { focusId?: string; nonce?: numb
           <Icon name="search" />
           <input className="input input-search" placeholder={t('queue.search')} value={text} onChange={(e) => setText(e.target.value)} aria-label={t('queue.search')} data-testid="queue-search" />
         </div>
+        <Button
+          icon={heldByPerson ? 'play' : 'pause'}
+          onClick={() => void appClient.pause(!heldByPerson)}
+          title={heldByPerson ? undefined : t('queue.pauseAllHint')}
+          aria-pressed={heldByPerson !== null}
+          data-testid="queue-pause"
+        >
+          {heldByPerson ? t('queue.resumeAll') : t('queue.pauseAll')}
+        </Button>
         <Button icon="trash" disabled={finished === 0} onClick={() => void clearFinished(finishedIds(useJobs.getState()))} data-testid="queue-clear">
           {t('queue.clearFinished')}
         </Button>
       </ScreenHeader>
       <div className="filter-bar" role="toolbar" aria-label={t('queue.filters')}>
+        {batch ? (
+          <span className="chip is-on filter-chip" data-testid="queue-batch-filter">
+            {t('queue.batchFilter')}
+            <IconButton icon="x" size="sm" label={t('queue.clearBatchFilter')} onClick={() => setBatch(null)} data-testid="queue-batch-filter-clear" />
+          </span>
+        ) : null}
         {QUEUE_FILTERS.map((f, i) => {
           const n = chipCounts[i]
           return (
@@ -149,6 +176,7 @@ export function QueueScreen({ focusId, nonce }: { focusId?: string; nonce?: numb
             onClick={() => {
               setFilter('all')
               setText('')
+              setBatch(null)
             }}
           >
             {t('queue.showAll')}

@@ -8,15 +8,20 @@ import { Loading, ProgressBar } from '../../components/Feedback'
 import { Icon } from '../../components/Icon'
 import { ScreenHeader } from '../../components/ScreenHeader'
 import { engineText, t, useLang, useT, type MessageKey } from '../../i18n'
-import { DEFAULT_ENGINE_SETTINGS, SETTINGS_LIMITS } from '../../shared'
+import { DEFAULT_ENGINE_SETTINGS, DEFAULT_KEY_ID, SETTINGS_LIMITS } from '../../shared'
 import type { LanguageSetting, Settings, ThemeSetting } from '../../shared'
 import { useApp } from '../../store/app'
 import { confirmDialog } from '../../store/dialogs'
 import { toastError, toastSuccess } from '../../store/toasts'
 import { KeyForm, openKeyConsole, storageLabel } from '../common/KeyForm'
+import { NamedKeys } from './KeysSection'
+import { keyName, useKeys } from '../../store/keys'
+import { UpdatesSection } from './UpdatesSection'
+import { WatchSection } from './WatchSection'
+import { ProxySection } from './ProxySection'
 import './settings.css'
 
-type Patch = { confirmOrigin?: string } & Partial<Pick<Settings, 'baseUrl' | 'maxConcurrentCreates' | 'maxConcurrentCreatesPerProvider' | 'maxConcurrentDownloads' | 'maxConcurrentDownloadsPerProvider' | 'requestsPerSecond' | 'theme' | 'language' | 'notifications'>>
+type Patch = { confirmOrigin?: string } & Partial<Pick<Settings, 'baseUrl' | 'maxConcurrentCreates' | 'maxConcurrentCreatesPerProvider' | 'maxConcurrentDownloads' | 'maxConcurrentDownloadsPerProvider' | 'requestsPerSecond' | 'theme' | 'language' | 'notifications' | 'autoUpdate' | 'keepRunningInTray'>>
 
 async function update(patch: Patch): Promise<boolean> {
   const s = await settingsClient.update(patch)
@@ -39,8 +44,11 @@ export function SettingsScreen({ section }: { section?: string }): ReactElement 
         <div className="settings-scroll">
           <KeySection />
           <LibrarySection settings={settings} />
+          <WatchSection />
           <EngineSection settings={settings} />
+          <ProxySection />
           <AppearanceSection settings={settings} />
+          <UpdatesSection settings={settings} />
           <AboutSection />
         </div>
       )}
@@ -48,7 +56,7 @@ export function SettingsScreen({ section }: { section?: string }): ReactElement 
   )
 }
 
-function Section({ id, title, description, children }: { id: string; title: string; description?: string; children: ReactNode }): ReactElement {
+export function Section({ id, title, description, children }: { id: string; title: string; description?: string; children: ReactNode }): ReactElement {
   return (
     <section className="settings-section" id={`settings-${id}`} aria-labelledby={`settings-${id}-title`}>
       <div className="settings-section-head">
@@ -60,7 +68,7 @@ function Section({ id, title, description, children }: { id: string; title: stri
   )
 }
 
-function SettingRow({ label, hint, children, htmlFor }: { label: string; hint?: ReactNode; children: ReactNode; htmlFor?: string }): ReactElement {
+export function SettingRow({ label, hint, children, htmlFor }: { label: string; hint?: ReactNode; children: ReactNode; htmlFor?: string }): ReactElement {
   return (
     <div className="setting-row">
       <div className="setting-text">
@@ -83,12 +91,19 @@ function KeySection(): ReactElement {
   const key = useApp((s) => s.key)
   const [replacing, setReplacing] = useState(false)
   const where = key?.source ? t(storageLabel(key.source)) : ''
+  // With several named keys, this is the one named (by default) "Default": say so.
+  const keys = useKeys((s) => s.keys)
+  const builtIn = keys && keys.length > 1 ? keys.find((k) => k.id === DEFAULT_KEY_ID) : undefined
+  const name = builtIn ? keyName(builtIn) : undefined
   return (
     <Section id="key" title={t('settings.key')} description={t('settings.keyHint')}>
       <div className="key-status" data-testid="key-status">
         <span className={`status-dot ${key?.set ? 'ok' : 'off'}`} aria-hidden="true" />
         <div>
-          <p className="key-status-main">{key?.set ? t('settings.keySet', { last4: key.last4 ?? '????', where }) : t('settings.keyNone')}</p>
+          <p className="key-status-main">
+            {name ? `${name}: ` : ''}
+            {key?.set ? t('settings.keySet', { last4: key.last4 ?? '????', where }) : t('settings.keyNone')}
+          </p>
           {key?.source === 'env' ? <p className="hint">{t('settings.keyEnv')}</p> : null}
           {key?.source === 'obfuscated-file' ? <p className="hint hint-warn" data-testid="key-obfuscated">{t('settings.keyObfuscated')}</p> : null}
           {key?.source === 'session' ? <p className="hint hint-warn" data-testid="key-session">{t('settings.keySession')}</p> : null}
@@ -135,6 +150,7 @@ function KeySection(): ReactElement {
           </button>
         </div>
       ) : null}
+      <NamedKeys />
     </Section>
   )
 }
@@ -290,6 +306,7 @@ function BaseUrlSetting({ value }: { value: string }): ReactElement {
 function AppearanceSection({ settings }: { settings: Settings }): ReactElement {
   const t = useT()
   const langId = useId()
+  const platform = useApp((s) => s.info?.platform)
   return (
     <Section id="appearance" title={t('settings.appearance')}>
       <SettingRow label={t('settings.language')} htmlFor={langId} hint={t('settings.languageHint')}>
@@ -315,6 +332,16 @@ function AppearanceSection({ settings }: { settings: Settings }): ReactElement {
           <span className="sr-only">{t('settings.notifications')}</span>
         </label>
       </SettingRow>
+      {/* A Mac app keeps running when its window closes anyway: the choice is Windows' and Linux's. */}
+      {platform !== 'darwin' ? (
+        <SettingRow label={t('settings.keepRunningInTray')} hint={t('settings.keepRunningInTrayHint')}>
+          <label className="switch">
+            <input type="checkbox" checked={settings.keepRunningInTray} onChange={(e) => void update({ keepRunningInTray: e.target.checked })} data-testid="tray-toggle" />
+            <span className="switch-track" aria-hidden="true" />
+            <span className="sr-only">{t('settings.keepRunningInTray')}</span>
+          </label>
+        </SettingRow>
+      ) : null}
     </Section>
   )
 }

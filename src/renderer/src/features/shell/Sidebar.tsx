@@ -7,6 +7,7 @@ import { navigate, useApp, type ScreenName } from '../../store/app'
 import { useBatch } from '../../store/batch'
 import { useJobs } from '../../store/jobs'
 import { filterCount } from '../../store/jobsModel'
+import { UpdateNotice } from '../common/UpdateNotice'
 import './sidebar.css'
 
 interface NavItem {
@@ -63,6 +64,7 @@ export function Sidebar(): ReactElement {
         })}
       </ul>
       <div className="sidebar-footer">
+        <UpdateNotice />
         <button type="button" className="nav-item" data-testid="open-help" onClick={() => useApp.getState().setHelpOpen(true)}>
           <Icon name="help" />
           <span className="nav-label">{t('nav.help')}</span>

@@ -6,8 +6,9 @@ import { Icon } from '../../components/Icon'
 import { ScreenHeader } from '../../components/ScreenHeader'
 import { useLang, useT } from '../../i18n'
 import { formatMoney } from '../../lib/format'
-import type { ModelSpend } from '../../shared'
+import type { KeySpend, ModelSpend } from '../../shared'
 import { navigate, useApp } from '../../store/app'
+import { keyName } from '../../store/keys'
 import { useSpend } from '../../store/spend'
 import { toastSuccess } from '../../store/toasts'
 import { SpendChart } from './SpendChart'
@@ -96,6 +97,7 @@ export function SpendScreen(): ReactElement {
             </div>
             {summary.lastDays.some((d) => d.amount > 0) ? <SpendChart days={summary.lastDays} budget={summary.dailyBudget} today={summary.today} /> : <p className="hint chart-empty">{t('spend.noSpendYet')}</p>}
           </section>
+          {summary.byKey.length > 1 || summary.byKey.some((k) => k.label === null || k.dailyCap !== null) ? <KeyTable rows={summary.byKey} /> : null}
           <div className="two-col">
             <ModelTable title={t('spend.todayByModel')} rows={summary.todayByModel} testId="spend-today-table" />
             <ModelTable title={t('spend.monthByModel')} rows={summary.monthByModel} testId="spend-month-table" />
@@ -103,6 +105,50 @@ export function SpendScreen(): ReactElement {
         </div>
       )}
     </div>
+  )
+}
+
+/** Today per named key: what each spent, what waits to be sent with it, and its own cap. */
+function KeyTable({ rows }: { rows: KeySpend[] }): ReactElement {
+  const t = useT()
+  const lang = useLang((s) => s.lang)
+  return (
+    <section className="card" data-testid="spend-key-table">
+      <h2 className="section-label">{t('spend.byKey')}</h2>
+      <table className="table">
+        <thead>
+          <tr>
+            <th scope="col">{t('spend.key')}</th>
+            <th scope="col" className="num">
+              {t('spend.jobs')}
+            </th>
+            <th scope="col" className="num">
+              {t('spend.amount')}
+            </th>
+            <th scope="col" className="num">
+              {t('spend.pending')}
+            </th>
+            <th scope="col" className="num">
+              {t('spend.keyCap')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((k) => {
+            const over = k.dailyCap !== null && k.todayAmount > k.dailyCap
+            return (
+              <tr key={k.keyId} data-testid={`spend-key-${k.label ?? k.keyId}`}>
+                <td>{k.label !== null ? keyName({ keyId: k.keyId, label: k.label }) : <span className="muted">{t('spend.removedKey')}</span>}</td>
+                <td className="num">{k.todayJobs}</td>
+                <td className={`num ${over ? 'spend-over' : ''}`}>{formatMoney(k.todayAmount, lang)}</td>
+                <td className="num">{formatMoney(k.pending, lang)}</td>
+                <td className="num">{k.dailyCap !== null ? formatMoney(k.dailyCap, lang) : t('spend.noCapShort')}</td>
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+    </section>
   )
 }
 
