@@ -79,7 +79,8 @@ function keyFrom(engine: Engine, values: Record<string, unknown>): string | null
   return p.id
 }
 
-function specFrom(values: Record<string, unknown>, prompt: string, images: string[]): JobSpec {
+/** A job's spec from the command line's flags (create, batch, and watch's recipe). */
+export function specFrom(values: Record<string, unknown>, prompt: string, images: string[]): JobSpec {
   const model = str(values.model)
   if (!model) throw new UsageError('--model is required (see `comet-video models`).')
   const spec: JobSpec = { model, prompt }

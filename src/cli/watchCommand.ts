@@ -7,8 +7,8 @@ import type { WatchFileEvent } from '../core/watch/folderWatch'
 import { WatchError, WatchService } from '../core/watch/watchService'
 import { isIn, OUTCOME_STATES } from '../shared/jobStates'
 import type { WatchExisting, WatchRecipe } from '../shared/watch'
-import { intArg, params, parse, str, strs, UsageError } from './args'
-import { EXIT } from './jobCommands'
+import { parse, str, UsageError } from './args'
+import { EXIT, specFrom } from './jobCommands'
 import { jobLine } from './output'
 import { type CliIo, makeLogger } from './runtime'
 
@@ -27,21 +27,9 @@ const WATCH_OPTIONS = {
   json: { type: 'boolean' }
 } as const
 
+/** The recipe from the same flags as `create` (one parser for both). */
 function recipeFrom(values: Record<string, unknown>): WatchRecipe {
-  const model = str(values.model)
-  if (!model) throw new UsageError('--model is required: an image-to-video model (see `comet-video models`).')
-  const recipe: WatchRecipe = { model, prompt: str(values.prompt) ?? '' }
-  const neg = str(values['negative-prompt'])
-  if (neg) recipe.negativePrompt = neg
-  const seconds = intArg(values.seconds, 'seconds')
-  if (seconds !== undefined) recipe.seconds = seconds
-  if (str(values.size)) recipe.size = str(values.size)
-  if (str(values['aspect-ratio'])) recipe.aspectRatio = str(values['aspect-ratio'])
-  if (str(values.resolution)) recipe.resolution = str(values.resolution)
-  const seed = intArg(values.seed, 'seed')
-  if (seed !== undefined) recipe.seed = seed
-  const extra = params(strs(values.param))
-  if (extra) recipe.params = extra
+  const { images: _images, ...recipe } = specFrom(values, str(values.prompt) ?? '', [])
   return recipe
 }
 

@@ -11,7 +11,7 @@ import type { CatalogModel, FieldError } from '../../shared/modelTypes'
 import { validateSpec } from '../../shared/validation'
 import type { WatchAddReply, WatchExisting, WatchFolderView, WatchInspection, WatchRecipe } from '../../shared/watch'
 import { probeImage } from '../images/imageProbe'
-import type { CreateJobsInput } from '../jobs/jobCreation'
+import { type CreateJobsInput, normalizeSpec } from '../jobs/jobCreation'
 import { newId } from '../jobs/stagePorts'
 import { type Clock, type Logger, silentLogger, systemClock } from '../ports'
 import { reasonOf } from './fileIntake'
@@ -53,17 +53,10 @@ export class WatchError extends SentenceError {
 
 const fieldError = (field: string, m: Message): FieldError => ({ field, code: m.code, message: m.text, params: m.params })
 
-/** Cleans a recipe: trimmed model, no empty optional fields. */
+/** Cleans a recipe as a job's spec is cleaned (trimmed model, no empty optional fields). */
 export function normalizeRecipe(r: WatchRecipe): WatchRecipe {
-  const out: WatchRecipe = { model: r.model.trim(), prompt: r.prompt }
-  if (r.negativePrompt?.trim()) out.negativePrompt = r.negativePrompt
-  if (r.seconds != null) out.seconds = r.seconds
-  if (r.size) out.size = r.size
-  if (r.aspectRatio) out.aspectRatio = r.aspectRatio
-  if (r.resolution) out.resolution = r.resolution
-  if (r.seed != null) out.seed = r.seed
-  if (r.params && Object.keys(r.params).length) out.params = { ...r.params }
-  return out
+  const { images: _images, remixOf: _remixOf, ...recipe } = normalizeSpec({ ...r })
+  return recipe
 }
 
 /**
